@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SocketRelay.Application.Batches;
+using SocketRelay.Application.Ports;
+using SocketRelay.Application.Replies;
+
+namespace SocketRelay.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers <see cref="BatchProcessor"/>, its options, the system clock and the default echo
+    /// <see cref="IReplyHandler"/> (register your own handler before or after: yours wins).
+    /// An <see cref="IConnectionNotifier"/> and logging come from the outer layers.
+    /// </summary>
+    public static IServiceCollection AddApplicationServices(this IServiceCollection services, Action<BatchProcessingOptions>? configure = null)
+    {
+        var options = new BatchProcessingOptions();
+        configure?.Invoke(options);
+        options.Validate();
+
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IReplyHandler, EchoReplyHandler>();
+        services.AddSingleton<BatchProcessor>();
+        return services;
+    }
+}
