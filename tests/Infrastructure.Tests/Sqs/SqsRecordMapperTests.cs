@@ -1,0 +1,5 @@
+namespace SocketRelay.Infrastructure.Tests.Sqs;
+
+public class SqsRecordMapperTests
+{
+}
