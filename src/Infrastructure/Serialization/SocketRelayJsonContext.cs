@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Sqs;
 
 namespace SocketRelay.Infrastructure.Serialization;
@@ -13,6 +14,7 @@ namespace SocketRelay.Infrastructure.Serialization;
 [JsonSerializable(typeof(SqsEvent))]
 [JsonSerializable(typeof(SqsBatchResponse))]
 [JsonSerializable(typeof(ReplyEnvelope))]
+[JsonSerializable(typeof(RuntimeError))]
 public sealed partial class SocketRelayJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using SocketRelay.Infrastructure.Serialization;
+
+namespace SocketRelay.Infrastructure.LambdaRuntime;
+
+/// <summary>
+/// The client side of the Lambda Runtime API (<c>AWS_LAMBDA_RUNTIME_API</c>): fetch the next
+/// event, post its response or its error, report an initialisation error. One HTTP connection,
+/// kept alive, no framework.
+/// </summary>
+public sealed class RuntimeApiClient : IDisposable
+{
+    public const string RequestIdHeader = "Lambda-Runtime-Aws-Request-Id";
+    public const string DeadlineHeader = "Lambda-Runtime-Deadline-Ms";
+    public const string FunctionArnHeader = "Lambda-Runtime-Invoked-Function-Arn";
+    public const string TraceIdHeader = "Lambda-Runtime-Trace-Id";
+    public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly HttpClient _http;
+
+    /// <param name="runtimeApi">The <c>host:port</c> of <c>AWS_LAMBDA_RUNTIME_API</c>.</param>
+    public RuntimeApiClient(string runtimeApi, HttpMessageHandler? handler = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/runtime/"),
+            Timeout = Timeout.InfiniteTimeSpan, // invocation/next blocks until there is an event
+        };
+    }
+
+    public async Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync("invocation/next", cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var requestId = Header(response, RequestIdHeader)
+            ?? throw new InvalidOperationException($"the Runtime API sent an event without {RequestIdHeader}");
+        var deadline = long.TryParse(Header(response, DeadlineHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : throw new InvalidOperationException($"the Runtime API sent an event without a valid {DeadlineHeader}");
+        var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return new Invocation(requestId, deadline, Header(response, FunctionArnHeader) ?? "", Header(response, TraceIdHeader), payload);
+    }
+
+    public Task PostResponseAsync(string requestId, byte[] payload, CancellationToken cancellationToken) =>
+        PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/response", payload, errorType: null, cancellationToken);
+
+    public Task PostInvocationErrorAsync(string requestId, RuntimeError error, CancellationToken cancellationToken) =>
+        PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/error", Serialize(error), error?.ErrorType, cancellationToken);
+
+    public Task PostInitErrorAsync(RuntimeError error, CancellationToken cancellationToken) =>
+        PostAsync("init/error", Serialize(error), error?.ErrorType, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private static byte[] Serialize(RuntimeError error) => JsonSerializer.SerializeToUtf8Bytes(error, SocketRelayJsonContext.Wire.RuntimeError);
+
+    private async Task PostAsync(string path, byte[] payload, string? errorType, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(payload);
+        content.Headers.ContentType = Json;
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (errorType is not null)
+        {
+            request.Headers.TryAddWithoutValidation(ErrorTypeHeader, errorType);
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SocketRelay.Infrastructure.LambdaRuntime;
+
+namespace SocketRelay.Lambda.Tests.Support;
+
+public enum InvocationOutcome
+{
+    Response,
+    Error,
+    TimedOut,
+}
+
+public sealed record InvocationResult(InvocationOutcome Outcome, byte[] Payload, string? ErrorType, DateTimeOffset Deadline, DateTimeOffset AnsweredAt);
+
+/// <summary>
+/// The server side of the Lambda Runtime API on a loopback port: hands events to whichever function
+/// process asks for the next one and completes the caller's task with that process's answer.
+/// </summary>
+public sealed class LocalRuntimeApi : IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly ConcurrentDictionary<string, Pending> _inFlight = new();
+    private readonly TaskCompletionSource<(string ErrorType, string Body)> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WebApplication _app;
+    private int _sequence;
+
+    private LocalRuntimeApi(WebApplication app) => _app = app;
+
+    /// <summary>The <c>host:port</c> to put in <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
+    public string Address { get; private set; } = "";
+
+    public string FunctionArn { get; set; } = "arn:aws:lambda:us-east-1:123456789012:function:socketrelay";
+
+    /// <summary>Completes when a function process reports <c>init/error</c>.</summary>
+    public Task<(string ErrorType, string Body)> InitError => _initError.Task;
+
+    public static async Task<LocalRuntimeApi> StartAsync(int port = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
+        var api = new LocalRuntimeApi(builder.Build());
+        api.MapRoutes();
+        await api._app.StartAsync();
+        var address = new Uri(api._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        api.Address = $"{address.Host}:{address.Port}";
+        return api;
+    }
+
+    /// <summary>Queues an event and waits for the function's answer, or for the deadline.</summary>
+    public async Task<InvocationResult> InvokeAsync(byte[] payload, TimeSpan timeout, string? traceId = null, CancellationToken cancellationToken = default)
+    {
+        var requestId = $"req-{Interlocked.Increment(ref _sequence):D6}-{Guid.NewGuid():N}";
+        var pending = new Pending(requestId, payload, DateTimeOffset.UtcNow + timeout, traceId ?? $"Root=1-{Guid.NewGuid():N}");
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        using var timer = new CancellationTokenSource(timeout);
+        using var registration = timer.Token.Register(() => pending.Answer.TrySetResult(new(InvocationOutcome.TimedOut, [], null, pending.Deadline, DateTimeOffset.UtcNow)));
+        return await pending.Answer.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private void MapRoutes()
+    {
+        const string prefix = "/2018-06-01/runtime";
+        _app.MapGet($"{prefix}/invocation/next", async (HttpContext http) =>
+        {
+            var pending = await _queue.Reader.ReadAsync(http.RequestAborted);
+            _inFlight[pending.RequestId] = pending;
+            http.Response.Headers[RuntimeApiClient.RequestIdHeader] = pending.RequestId;
+            http.Response.Headers[RuntimeApiClient.DeadlineHeader] = pending.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers[RuntimeApiClient.FunctionArnHeader] = FunctionArn;
+            http.Response.Headers[RuntimeApiClient.TraceIdHeader] = pending.TraceId;
+            http.Response.ContentType = "application/json";
+            await http.Response.Body.WriteAsync(pending.Payload, http.RequestAborted);
+        });
+        _app.MapPost($"{prefix}/invocation/{{id}}/response", (string id, HttpContext http) => CompleteAsync(id, http, InvocationOutcome.Response));
+        _app.MapPost($"{prefix}/invocation/{{id}}/error", (string id, HttpContext http) => CompleteAsync(id, http, InvocationOutcome.Error));
+        _app.MapPost($"{prefix}/init/error", async (HttpContext http) =>
+        {
+            _initError.TrySetResult((http.Request.Headers[RuntimeApiClient.ErrorTypeHeader].ToString(), await ReadBodyAsync(http)));
+            return Results.Accepted();
+        });
+    }
+
+    private async Task<IResult> CompleteAsync(string id, HttpContext http, InvocationOutcome outcome)
+    {
+        if (!_inFlight.TryRemove(id, out var pending))
+        {
+            return Results.BadRequest(new { errorMessage = $"unknown or already answered request id {id}" });
+        }
+
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        var errorType = outcome == InvocationOutcome.Error ? http.Request.Headers[RuntimeApiClient.ErrorTypeHeader].ToString() : null;
+        pending.Answer.TrySetResult(new(outcome, body.ToArray(), errorType, pending.Deadline, DateTimeOffset.UtcNow));
+        return Results.Accepted();
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        return await reader.ReadToEndAsync(http.RequestAborted);
+    }
+
+    private sealed record Pending(string RequestId, byte[] Payload, DateTimeOffset Deadline, string TraceId)
+    {
+        public TaskCompletionSource<InvocationResult> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
