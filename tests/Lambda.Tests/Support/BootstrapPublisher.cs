@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SocketRelay.Lambda.Tests.Support;
+
+/// <summary>
+/// Publishes the Native AOT <c>bootstrap</c> once and reuses it while the sources are unchanged.
+/// The publish runs on a copy of the sources under <c>artifacts/</c>, so it never touches the
+/// obj/ folders of the test run that is building the same projects.
+/// </summary>
+public static class BootstrapPublisher
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _published;
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static async Task<string> GetAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return _published ??= await PublishAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<string> PublishAsync()
+    {
+        var sources = SourceFiles().ToList();
+        var hash = Hash(sources);
+        var work = Path.Combine(RepositoryRoot, "artifacts", "aot-bootstrap");
+        var output = Path.Combine(work, "publish");
+        var binary = Path.Combine(output, "bootstrap");
+        var stamp = Path.Combine(work, "sources.sha256");
+        if (File.Exists(binary) && File.Exists(stamp) && await File.ReadAllTextAsync(stamp) == hash)
+        {
+            return binary;
+        }
+
+        var copy = Path.Combine(work, "src");
+        if (Directory.Exists(copy))
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+
+        foreach (var file in sources)
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(RepositoryRoot, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+
+        await RunAsync("dotnet", ["publish", Path.Combine(copy, "src", "Lambda", "Lambda.csproj"), "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo"]);
+        await File.WriteAllTextAsync(stamp, hash);
+        return binary;
+    }
+
+    private static IEnumerable<string> SourceFiles()
+    {
+        foreach (var name in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig" })
+        {
+            yield return Path.Combine(RepositoryRoot, name);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "src"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(RepositoryRoot, file);
+            if (!relative.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
+                !relative.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
+                !relative.StartsWith(Path.Combine("src", "LocalGateway"), StringComparison.Ordinal))
+            {
+                yield return file;
+            }
+        }
+    }
+
+    private static string Hash(IEnumerable<string> files)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(RepositoryRoot, file)));
+            sha.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    private static async Task RunAsync(string command, string[] arguments)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Solution.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Solution.sln not found above " + AppContext.BaseDirectory);
+    }
+}
