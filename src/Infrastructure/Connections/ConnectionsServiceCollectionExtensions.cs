@@ -24,7 +24,11 @@ public static class ConnectionsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialsProvider, DefaultAwsCredentialsProvider>();
         services.TryAddSingleton<SigV4Signer>();
-        services.AddHttpClient<ConnectionsApiNotifier>();
+        // One long-lived handler: the notifier is held by a singleton retry decorator, and pooled
+        // connections are still recycled so DNS changes of the endpoint are picked up.
+        services.AddHttpClient<ConnectionsApiNotifier>()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;
     }
 }
