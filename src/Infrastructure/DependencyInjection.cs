@@ -5,6 +5,7 @@ using SocketRelay.Application.Ports;
 using SocketRelay.Infrastructure.Configuration;
 using SocketRelay.Infrastructure.Connections;
 using SocketRelay.Infrastructure.LambdaRuntime;
+using SocketRelay.Infrastructure.Logging;
 using SocketRelay.Infrastructure.Resilience;
 
 namespace SocketRelay.Infrastructure;
@@ -40,10 +41,15 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>The Lambda Runtime API client and loop, talking to <paramref name="runtimeApi"/> (<c>host:port</c>).</summary>
-    public static IServiceCollection AddLambdaRuntime(this IServiceCollection services, string runtimeApi)
+    /// <summary>
+    /// The Lambda Runtime API loop on <paramref name="runtime"/>, with Powertools-shaped JSON logs to
+    /// <paramref name="output"/> stamped from <paramref name="logContext"/>.
+    /// </summary>
+    public static IServiceCollection AddLambdaRuntime(this IServiceCollection services, RuntimeApiClient runtime, LambdaLogContext logContext, TextWriter output)
     {
-        services.AddSingleton(_ => new RuntimeApiClient(runtimeApi));
+        services.AddLogging(logging => logging.AddLambdaJsonLogging(Environment.GetEnvironmentVariable, output, logContext));
+        services.AddSingleton(runtime);
+        services.AddSingleton(logContext);
         services.AddSingleton<LambdaRuntimeLoop>();
         return services;
     }

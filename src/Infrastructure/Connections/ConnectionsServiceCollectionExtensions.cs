@@ -28,7 +28,9 @@ public static class ConnectionsServiceCollectionExtensions
         // connections are still recycled so DNS changes of the endpoint are picked up.
         services.AddHttpClient<ConnectionsApiNotifier>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers(); // the notifier logs each outcome once; four framework lines per reply would drown it
+
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SocketRelay.Infrastructure.Logging;
 using SocketRelay.Infrastructure.Sqs;
 
 namespace SocketRelay.Infrastructure.LambdaRuntime;
@@ -11,12 +12,10 @@ namespace SocketRelay.Infrastructure.LambdaRuntime;
 public sealed partial class LambdaRuntimeLoop(
     RuntimeApiClient runtime,
     SqsBatchFunction function,
+    LambdaLogContext logContext,
     ILogger<LambdaRuntimeLoop> logger)
 {
     public const string TraceIdEnvironmentVariable = "_X_AMZN_TRACE_ID";
-
-    /// <summary>Raised as each invocation starts, before its event is read (e.g. to stamp log lines with its ids).</summary>
-    public event Action<Invocation>? InvocationStarting;
 
     /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled (returns) or the Runtime API fails (throws).</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -40,8 +39,19 @@ public sealed partial class LambdaRuntimeLoop(
     private async Task HandleAsync(Invocation invocation, CancellationToken stoppingToken)
     {
         Environment.SetEnvironmentVariable(TraceIdEnvironmentVariable, invocation.TraceId);
-        InvocationStarting?.Invoke(invocation);
+        logContext.BeginInvocation(invocation.RequestId, invocation.FunctionArn, invocation.TraceId);
+        try
+        {
+            await RunFunctionAsync(invocation, stoppingToken);
+        }
+        finally
+        {
+            logContext.EndInvocation();
+        }
+    }
 
+    private async Task RunFunctionAsync(Invocation invocation, CancellationToken stoppingToken)
+    {
         byte[] response;
         try
         {

@@ -19,7 +19,7 @@ public enum InvocationOutcome
     TimedOut,
 }
 
-public sealed record InvocationResult(InvocationOutcome Outcome, byte[] Payload, string? ErrorType, DateTimeOffset Deadline, DateTimeOffset AnsweredAt);
+public sealed record InvocationResult(string RequestId, InvocationOutcome Outcome, byte[] Payload, string? ErrorType, DateTimeOffset Deadline, DateTimeOffset AnsweredAt);
 
 /// <summary>
 /// The server side of the Lambda Runtime API on a loopback port: hands events to whichever function
@@ -63,7 +63,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
         var pending = new Pending(requestId, payload, DateTimeOffset.UtcNow + timeout, traceId ?? $"Root=1-{Guid.NewGuid():N}");
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         using var timer = new CancellationTokenSource(timeout);
-        using var registration = timer.Token.Register(() => pending.Answer.TrySetResult(new(InvocationOutcome.TimedOut, [], null, pending.Deadline, DateTimeOffset.UtcNow)));
+        using var registration = timer.Token.Register(() => pending.Answer.TrySetResult(new(pending.RequestId, InvocationOutcome.TimedOut, [], null, pending.Deadline, DateTimeOffset.UtcNow)));
         return await pending.Answer.Task.WaitAsync(cancellationToken);
     }
 
@@ -107,7 +107,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
         var errorType = outcome == InvocationOutcome.Error ? http.Request.Headers[RuntimeApiClient.ErrorTypeHeader].ToString() : null;
-        pending.Answer.TrySetResult(new(outcome, body.ToArray(), errorType, pending.Deadline, DateTimeOffset.UtcNow));
+        pending.Answer.TrySetResult(new(pending.RequestId, outcome, body.ToArray(), errorType, pending.Deadline, DateTimeOffset.UtcNow));
         return Results.Accepted();
     }
 
