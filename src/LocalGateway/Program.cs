@@ -1,0 +1,2 @@
+Console.Error.WriteLine("SocketRelay local gateway: not wired yet");
+return 1;

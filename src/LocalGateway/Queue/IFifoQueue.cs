@@ -1,0 +1,44 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SocketRelay.LocalGateway.Queue;
+
+/// <summary>
+/// A queue with Amazon SQS FIFO semantics: strict order per message group, a group with a
+/// message in flight delivers nothing more until that message is deleted or its visibility
+/// timeout expires, a five-minute deduplication window, receive counts and redrive to a
+/// dead-letter queue.
+/// </summary>
+[SuppressMessage("Naming", "CA1711", Justification = "It is a queue: the name says what it emulates.")]
+public interface IFifoQueue
+{
+    /// <summary>
+    /// Enqueues a message. Returns once the message is stored; a message with a deduplication id
+    /// seen in the last five minutes is accepted but not enqueued again.
+    /// </summary>
+    Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Receives up to <paramref name="maxMessages"/> (1–10) messages, hiding each for
+    /// <paramref name="visibilityTimeout"/>. Waits up to <paramref name="waitTime"/> for a message
+    /// when none is available (long polling); returns an empty list when none arrives.
+    /// </summary>
+    Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
+        int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the message received with <paramref name="receiptHandle"/>. Returns false when the
+    /// handle is unknown or stale (the message has been received again since).
+    /// </summary>
+    Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the remaining visibility timeout of an in-flight message; zero makes it visible now.
+    /// Returns false when the handle is unknown, stale or the message is no longer in flight.
+    /// </summary>
+    Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
+
+    Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Lists up to <paramref name="maxCount"/> dead letters, oldest first.</summary>
+    Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken);
+}

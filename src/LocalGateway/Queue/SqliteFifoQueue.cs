@@ -1,0 +1,243 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SocketRelay.LocalGateway.Queue;
+
+/// <summary>
+/// The local gateway's queue: <see cref="IFifoQueue"/> on a SQLite file (WAL) under
+/// <see cref="SqliteQueueOptions.DataDirectory"/>. A send returns only once its transaction is
+/// committed, so an accepted message survives the process being killed.
+/// </summary>
+/// <remarks>
+/// Opening the queue releases every lease a previous process held: messages it had received but
+/// not deleted become visible at once, keeping their receive counts, because that process is gone
+/// and nobody would ever delete them. Only one process can open a data directory at a time.
+/// </remarks>
+[SuppressMessage("Naming", "CA1711", Justification = "It is a queue: the name says what it emulates.")]
+public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
+{
+    public static readonly TimeSpan DeduplicationWindow = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromHours(12);
+    public static readonly TimeSpan MaxWaitTime = TimeSpan.FromSeconds(20);
+    public const int MaxMessagesPerReceive = 10;
+    public const int MaxIdLength = 128;
+
+    // Expired deduplication ids are harmless (lookups ignore them); sweeping them now and then
+    // keeps the table at about five minutes of traffic without a delete on every send.
+    private const int SendsBetweenDeduplicationSweeps = 1024;
+
+    private readonly SqliteQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly DataDirectoryLock _directoryLock;
+    private readonly SqliteQueueStore _store;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly QueueSignal _signal = new();
+    private int _sendsSinceSweep;
+    private bool _disposed;
+
+    private SqliteFifoQueue(SqliteQueueOptions options, TimeProvider time, DataDirectoryLock directoryLock, SqliteQueueStore store)
+    {
+        _options = options;
+        _time = time;
+        _directoryLock = directoryLock;
+        _store = store;
+    }
+
+    /// <summary>
+    /// Opens (or creates) the queue in <see cref="SqliteQueueOptions.DataDirectory"/> and releases the
+    /// leases of the process that used it before.
+    /// </summary>
+    /// <exception cref="QueueStoreException">Another process has the directory open, or the database is unreadable.</exception>
+    public static SqliteFifoQueue Open(SqliteQueueOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate();
+        Directory.CreateDirectory(options.DataDirectory);
+        var directoryLock = DataDirectoryLock.Acquire(options.DatabasePath);
+        try
+        {
+            var store = new SqliteQueueStore(SqliteQueueSchema.Open(options));
+            store.ReleaseLeases();
+            store.ForgetExpiredDeduplicationIds(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            return new SqliteFifoQueue(options, timeProvider, directoryLock, store);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        Validate(message);
+        var result = await LockedAsync(() =>
+        {
+            var now = Now();
+            if (++_sendsSinceSweep >= SendsBetweenDeduplicationSweeps)
+            {
+                _sendsSinceSweep = 0;
+                _store.ForgetExpiredDeduplicationIds(now);
+            }
+
+            return _store.Send(message, now);
+        }, cancellationToken);
+        if (!result.IsDuplicate)
+        {
+            _signal.Pulse();
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
+        int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, MaxMessagesPerReceive);
+        ValidateVisibilityTimeout(visibilityTimeout);
+        ArgumentOutOfRangeException.ThrowIfLessThan(waitTime, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(waitTime, MaxWaitTime);
+
+        var deadline = _time.GetUtcNow() + waitTime;
+        while (true)
+        {
+            // Taken before looking, so a send between the look and the wait still wakes us.
+            var pulse = _signal.NextPulse;
+            var received = await LockedAsync(() =>
+            {
+                var now = Now();
+                var visibleAt = now + (long)visibilityTimeout.TotalMilliseconds;
+                return _store.Receive(maxMessages, now, visibleAt, _options.MaxReceiveCount, _options.SenderId);
+            }, cancellationToken);
+
+            var remaining = deadline - _time.GetUtcNow();
+            if (received.Count > 0 || remaining <= TimeSpan.Zero)
+            {
+                return received;
+            }
+
+            await WaitForPulseAsync(pulse, remaining < _options.IdlePollInterval ? remaining : _options.IdlePollInterval, cancellationToken);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receiptHandle);
+        if (!ReceiptHandle.TryGetSequence(receiptHandle, out var sequence))
+        {
+            return false;
+        }
+
+        var deleted = await LockedAsync(() => _store.Delete(sequence, receiptHandle), cancellationToken);
+        if (deleted)
+        {
+            // The message's group may have been waiting on it.
+            _signal.Pulse();
+        }
+
+        return deleted;
+    }
+
+    public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receiptHandle);
+        ValidateVisibilityTimeout(visibilityTimeout);
+        if (!ReceiptHandle.TryGetSequence(receiptHandle, out var sequence))
+        {
+            return false;
+        }
+
+        var changed = await LockedAsync(() =>
+        {
+            var now = Now();
+            return _store.ChangeVisibility(sequence, receiptHandle, now + (long)visibilityTimeout.TotalMilliseconds, now);
+        }, cancellationToken);
+        if (changed && visibilityTimeout == TimeSpan.Zero)
+        {
+            _signal.Pulse();
+        }
+
+        return changed;
+    }
+
+    public Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken) =>
+        LockedAsync(() => _store.GetStats(Now()), cancellationToken);
+
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return LockedAsync(() => _store.ListDeadLetters(maxCount), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _gate.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _store.Dispose();
+            _directoryLock.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        // Long polls wake up and find the queue closed instead of waiting out their time.
+        _signal.Pulse();
+    }
+
+    private async Task<T> LockedAsync<T>(Func<T> operation, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return operation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task WaitForPulseAsync(Task pulse, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Task.Delay(timeout, _time, stopWaiting.Token);
+        await Task.WhenAny(pulse, timer);
+        await stopWaiting.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static void ValidateVisibilityTimeout(TimeSpan visibilityTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(visibilityTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(visibilityTimeout, MaxVisibilityTimeout);
+    }
+
+    private static void Validate(OutgoingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(message.Body, nameof(message));
+        ValidateId(message.MessageGroupId, nameof(OutgoingMessage.MessageGroupId));
+        ValidateId(message.MessageDeduplicationId, nameof(OutgoingMessage.MessageDeduplicationId));
+        ArgumentNullException.ThrowIfNull(message.MessageAttributes, nameof(message));
+    }
+
+    private static void ValidateId(string value, string name)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength)
+        {
+            throw new ArgumentException($"{name} must be 1 to {MaxIdLength} characters.", nameof(value));
+        }
+    }
+}

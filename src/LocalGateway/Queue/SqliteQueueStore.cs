@@ -1,0 +1,262 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace SocketRelay.LocalGateway.Queue;
+
+/// <summary>
+/// The queue's operations as single SQLite transactions over prepared statements. Not thread
+/// safe: <see cref="SqliteFifoQueue"/> serializes every call, as SQLite has a single writer anyway.
+/// </summary>
+internal sealed class SqliteQueueStore : IDisposable
+{
+    private static readonly long DeduplicationWindowMs = (long)SqliteFifoQueue.DeduplicationWindow.TotalMilliseconds;
+
+    private readonly SqliteConnection _connection;
+    private readonly List<SqliteCommand> _commands = [];
+    private readonly SqliteCommand _begin, _commit, _rollback;
+    private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted;
+    private readonly SqliteCommand _selectDeliverable, _deliver, _deadLetter, _removeMessage;
+    private readonly SqliteCommand _delete, _countCompleted, _changeVisibility, _stats, _listDeadLetters, _releaseLeases;
+    private long _receiveBatch;
+
+    public SqliteQueueStore(SqliteConnection connection)
+    {
+        _connection = connection;
+        _begin = Prepare("BEGIN IMMEDIATE;");
+        _commit = Prepare("COMMIT;");
+        _rollback = Prepare("ROLLBACK;");
+        _findDuplicate = Prepare("SELECT message_id, sequence FROM deduplication WHERE deduplication_id = $id AND expires_at > $now;", "$id", "$now");
+        _insertMessage = Prepare(
+            "INSERT INTO messages (message_id, group_id, deduplication_id, body, attributes, sent_at) VALUES ($messageId, $group, $id, $body, $attributes, $now) RETURNING sequence;",
+            "$messageId", "$group", "$id", "$body", "$attributes", "$now");
+        _remember = Prepare("INSERT OR REPLACE INTO deduplication VALUES ($id, $messageId, $sequence, $expiresAt);", "$id", "$messageId", "$sequence", "$expiresAt");
+        _forgetExpired = Prepare("DELETE FROM deduplication WHERE expires_at <= $now;", "$now");
+        _countAccepted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'accepted';");
+
+        // Groups with a message in flight from an earlier receive are locked; the rest deliver from
+        // their oldest message on. Messages handed out by this receive (same batch) keep their
+        // group open, so a receive that dead-letters a group's head can still deliver what follows.
+        _selectDeliverable = Prepare(
+            """
+            SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, first_received_at, receive_count
+            FROM messages
+            WHERE sequence > $after
+              AND group_id NOT IN (SELECT group_id FROM messages WHERE visible_at > $now AND receive_batch <> $batch)
+            ORDER BY sequence
+            LIMIT $limit;
+            """,
+            "$after", "$now", "$batch", "$limit");
+        _deliver = Prepare(
+            "UPDATE messages SET receive_count = receive_count + 1, first_received_at = COALESCE(first_received_at, $now), visible_at = $visibleAt, receipt_handle = $handle, receive_batch = $batch WHERE sequence = $sequence;",
+            "$now", "$visibleAt", "$handle", "$batch", "$sequence");
+        _deadLetter = Prepare(
+            "INSERT INTO dead_letters SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, receive_count, $now, $reason FROM messages WHERE sequence = $sequence;",
+            "$now", "$reason", "$sequence");
+        _removeMessage = Prepare("DELETE FROM messages WHERE sequence = $sequence;", "$sequence");
+        _delete = Prepare("DELETE FROM messages WHERE sequence = $sequence AND receipt_handle = $handle;", "$sequence", "$handle");
+        _countCompleted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'completed';");
+        _changeVisibility = Prepare(
+            "UPDATE messages SET visible_at = $visibleAt WHERE sequence = $sequence AND receipt_handle = $handle AND visible_at > $now;",
+            "$visibleAt", "$sequence", "$handle", "$now");
+        _stats = Prepare(
+            """
+            SELECT (SELECT value FROM counters WHERE name = 'accepted'),
+                   (SELECT value FROM counters WHERE name = 'completed'),
+                   (SELECT COUNT(*) FROM messages WHERE visible_at <= $now),
+                   (SELECT COUNT(*) FROM messages WHERE visible_at > $now),
+                   (SELECT COUNT(*) FROM dead_letters);
+            """,
+            "$now");
+        _listDeadLetters = Prepare(
+            "SELECT message_id, body, group_id, deduplication_id, attributes, receive_count, sent_at, dead_lettered_at, reason FROM dead_letters ORDER BY sequence LIMIT $limit;",
+            "$limit");
+        _releaseLeases = Prepare("UPDATE messages SET visible_at = 0, receipt_handle = NULL WHERE receipt_handle IS NOT NULL;");
+    }
+
+    public SendResult Send(OutgoingMessage message, long now) => InTransaction(() =>
+    {
+        using (var duplicate = Run(_findDuplicate, message.MessageDeduplicationId, now).ExecuteReader())
+        {
+            if (duplicate.Read())
+            {
+                return new SendResult(duplicate.GetString(0), FormatSequence(duplicate.GetInt64(1)), IsDuplicate: true);
+            }
+        }
+
+        var messageId = Guid.NewGuid().ToString();
+        var sequence = (long)Run(_insertMessage, messageId, message.MessageGroupId, message.MessageDeduplicationId,
+            message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
+        Run(_remember, message.MessageDeduplicationId, messageId, sequence, now + DeduplicationWindowMs).ExecuteNonQuery();
+        Run(_countAccepted).ExecuteNonQuery();
+        return new SendResult(messageId, FormatSequence(sequence), IsDuplicate: false);
+    });
+
+    public IReadOnlyList<ReceivedMessage> Receive(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId) => InTransaction(() =>
+    {
+        var batch = ++_receiveBatch;
+        var received = new List<ReceivedMessage>(maxMessages);
+        var after = 0L;
+        while (received.Count < maxMessages)
+        {
+            var candidates = ReadCandidates(after, now, batch, maxMessages - received.Count);
+            var deadLettered = false;
+            foreach (var candidate in candidates)
+            {
+                if (candidate.ReceiveCount >= maxReceiveCount)
+                {
+                    MoveToDeadLetters(candidate.Sequence, now, maxReceiveCount);
+                    deadLettered = true;
+                    continue;
+                }
+
+                var handle = ReceiptHandle.Create(candidate.Sequence);
+                Run(_deliver, now, visibleAt, handle, batch, candidate.Sequence).ExecuteNonQuery();
+                received.Add(candidate.ToReceived(handle, now, senderId));
+            }
+
+            // Only a dead-lettered head can make more of its group deliverable; otherwise the
+            // query already returned everything there is.
+            if (!deadLettered || candidates.Count == 0)
+            {
+                break;
+            }
+
+            after = candidates[^1].Sequence;
+        }
+
+        return (IReadOnlyList<ReceivedMessage>)received;
+    });
+
+    public bool Delete(long sequence, string receiptHandle) => InTransaction(() =>
+    {
+        if (Run(_delete, sequence, receiptHandle).ExecuteNonQuery() == 0)
+        {
+            return false;
+        }
+
+        Run(_countCompleted).ExecuteNonQuery();
+        return true;
+    });
+
+    public bool ChangeVisibility(long sequence, string receiptHandle, long visibleAt, long now) =>
+        Run(_changeVisibility, visibleAt, sequence, receiptHandle, now).ExecuteNonQuery() == 1;
+
+    public QueueStats GetStats(long now)
+    {
+        using var reader = Run(_stats, now).ExecuteReader();
+        reader.Read();
+        return new QueueStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+    }
+
+    public IReadOnlyList<DeadLetter> ListDeadLetters(int maxCount)
+    {
+        using var reader = Run(_listDeadLetters, maxCount).ExecuteReader();
+        var deadLetters = new List<DeadLetter>();
+        while (reader.Read())
+        {
+            deadLetters.Add(new DeadLetter(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                MessageAttributesCodec.Decode(reader.GetString(4)), reader.GetInt32(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetString(8)));
+        }
+
+        return deadLetters;
+    }
+
+    public int ReleaseLeases() => Run(_releaseLeases).ExecuteNonQuery();
+
+    public void ForgetExpiredDeduplicationIds(long now) => Run(_forgetExpired, now).ExecuteNonQuery();
+
+    public void Dispose()
+    {
+        foreach (var command in _commands)
+        {
+            command.Dispose();
+        }
+
+        _connection.Dispose();
+    }
+
+    private List<Candidate> ReadCandidates(long after, long now, long batch, int limit)
+    {
+        using var reader = Run(_selectDeliverable, after, now, batch, limit).ExecuteReader();
+        var candidates = new List<Candidate>(limit);
+        while (reader.Read())
+        {
+            candidates.Add(new Candidate(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.GetInt32(8)));
+        }
+
+        return candidates;
+    }
+
+    private void MoveToDeadLetters(long sequence, long now, int maxReceiveCount)
+    {
+        var reason = $"Received {maxReceiveCount} times without being deleted (maxReceiveCount {maxReceiveCount}).";
+        Run(_deadLetter, now, reason, sequence).ExecuteNonQuery();
+        Run(_removeMessage, sequence).ExecuteNonQuery();
+    }
+
+    private T InTransaction<T>(Func<T> work)
+    {
+        _begin.ExecuteNonQuery();
+        try
+        {
+            var result = work();
+            _commit.ExecuteNonQuery();
+            return result;
+        }
+        catch
+        {
+            TryRollback();
+            throw;
+        }
+    }
+
+    private void TryRollback()
+    {
+        try
+        {
+            _rollback.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // SQLite already rolled back on its own (e.g. a full disk); the original error is what matters.
+        }
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameterNames)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+        }
+
+        command.Prepare();
+        _commands.Add(command);
+        return command;
+    }
+
+    private static SqliteCommand Run(SqliteCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        return command;
+    }
+
+    private static string FormatSequence(long sequence) => sequence.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record Candidate(
+        long Sequence, string MessageId, string GroupId, string DeduplicationId, string Body,
+        string Attributes, long SentAt, long? FirstReceivedAt, int ReceiveCount)
+    {
+        public ReceivedMessage ToReceived(string receiptHandle, long now, string senderId) => new(
+            MessageId, receiptHandle, Body, GroupId, DeduplicationId, MessageAttributesCodec.Decode(Attributes),
+            ReceiveCount + 1, SentAt, FirstReceivedAt ?? now, FormatSequence(Sequence), senderId);
+    }
+}
