@@ -43,11 +43,13 @@ public static class DependencyInjection
 
     /// <summary>
     /// The Lambda Runtime API loop on <paramref name="runtime"/>, with Powertools-shaped JSON logs to
-    /// <paramref name="output"/> stamped from <paramref name="logContext"/>.
+    /// <paramref name="output"/> stamped from <paramref name="logContext"/> and levelled by the
+    /// Powertools variables read through <paramref name="getEnvironmentVariable"/>.
     /// </summary>
-    public static IServiceCollection AddLambdaRuntime(this IServiceCollection services, RuntimeApiClient runtime, LambdaLogContext logContext, TextWriter output)
+    public static IServiceCollection AddLambdaRuntime(
+        this IServiceCollection services, RuntimeApiClient runtime, LambdaLogContext logContext, TextWriter output, Func<string, string?> getEnvironmentVariable)
     {
-        services.AddLogging(logging => logging.AddLambdaJsonLogging(Environment.GetEnvironmentVariable, output, logContext));
+        services.AddLogging(logging => logging.AddLambdaJsonLogging(getEnvironmentVariable, output, logContext));
         services.AddSingleton(runtime);
         services.AddSingleton(logContext);
         services.AddSingleton<LambdaRuntimeLoop>();

@@ -16,7 +16,7 @@ if (string.IsNullOrWhiteSpace(runtimeApi))
 }
 
 using var runtime = new RuntimeApiClient(runtimeApi);
-var services = new ServiceCollection().AddLambdaRuntime(runtime, new LambdaLogContext(Environment.GetEnvironmentVariable), Console.Out);
+var services = new ServiceCollection().AddLambdaRuntime(runtime, new LambdaLogContext(Environment.GetEnvironmentVariable), Console.Out, Environment.GetEnvironmentVariable);
 ServiceProvider provider;
 try
 {

@@ -1,4 +1,5 @@
 using SocketRelay.Lambda.Tests.Support;
+using SocketRelay.LocalGateway.Lambda;
 
 namespace SocketRelay.Lambda.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.Lambda.Tests.Support;
+using SocketRelay.LocalGateway.Lambda;
 
 namespace SocketRelay.Lambda.Tests;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SocketRelay.Lambda.Tests.Support;
+using SocketRelay.LocalGateway.Lambda;
 
 namespace SocketRelay.Lambda.Tests;
 

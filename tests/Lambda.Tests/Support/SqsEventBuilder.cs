@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.Infrastructure.Sqs;
+using SocketRelay.LocalGateway.Lambda;
 
 namespace SocketRelay.Lambda.Tests.Support;
 

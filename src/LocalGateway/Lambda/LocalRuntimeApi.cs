@@ -10,8 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.LambdaRuntime;
 
-namespace SocketRelay.Lambda.Tests.Support;
+namespace SocketRelay.LocalGateway.Lambda;
 
+/// <summary>How the function answered an invocation.</summary>
 public enum InvocationOutcome
 {
     Response,
@@ -19,11 +20,14 @@ public enum InvocationOutcome
     TimedOut,
 }
 
+/// <summary>The function's answer to one event, or <see cref="InvocationOutcome.TimedOut"/> when it gave none by the deadline.</summary>
 public sealed record InvocationResult(string RequestId, InvocationOutcome Outcome, byte[] Payload, string? ErrorType, DateTimeOffset Deadline, DateTimeOffset AnsweredAt);
 
 /// <summary>
-/// The server side of the Lambda Runtime API on a loopback port: hands events to whichever function
-/// process asks for the next one and completes the caller's task with that process's answer.
+/// The server side of the Lambda Runtime API on its own loopback port: hands each event to whichever
+/// function loop asks for the next one (several loops may wait at once, as several Lambda execution
+/// environments would) and completes the invoker's task with that loop's answer, or with
+/// <see cref="InvocationOutcome.TimedOut"/> at the deadline.
 /// </summary>
 public sealed class LocalRuntimeApi : IAsyncDisposable
 {

@@ -1,0 +1,33 @@
+namespace SocketRelay.LocalGateway.EventSource;
+
+/// <summary>The local equivalent of a Lambda SQS event source mapping.</summary>
+public sealed class EventSourceOptions
+{
+    /// <summary>Pollers running at once; each has its own function execution environment, so different groups progress in parallel.</summary>
+    public int Pollers { get; set; } = 4;
+
+    /// <summary>Messages per event (1–10), as the mapping's <c>batchSize</c>.</summary>
+    public int BatchSize { get; set; } = 10;
+
+    /// <summary>How long the function may take per event before the invocation times out.</summary>
+    public TimeSpan FunctionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a received message stays hidden; AWS recommends at least six times the function timeout.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Long-poll wait of each receive.</summary>
+    public TimeSpan ReceiveWaitTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    public string Region { get; set; } = "us-east-1";
+
+    public string QueueArn { get; set; } = "arn:aws:sqs:us-east-1:000000000000:socketrelay-local.fifo";
+
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Pollers, 1, nameof(Pollers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchSize, 10, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FunctionTimeout, TimeSpan.Zero, nameof(FunctionTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(VisibilityTimeout, FunctionTimeout, nameof(VisibilityTimeout));
+    }
+}

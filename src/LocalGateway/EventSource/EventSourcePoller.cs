@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SocketRelay.Infrastructure.Serialization;
+using SocketRelay.LocalGateway.Lambda;
+using SocketRelay.LocalGateway.Queue;
+
+namespace SocketRelay.LocalGateway.EventSource;
+
+/// <summary>
+/// One poller of the local event source mapping: receive up to a batch, invoke the function with
+/// the SQS event, delete what the function did not report in <c>batchItemFailures</c>. Failures,
+/// invocation errors and time-outs are left for the visibility timeout to bring back, as Lambda does;
+/// a response naming an id that is not in the batch, or that cannot be read, fails the whole batch.
+/// </summary>
+public sealed partial class EventSourcePoller(IFifoQueue queue, LocalRuntimeApi runtime, EventSourceOptions options, ILogger<EventSourcePoller> logger)
+{
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failing poll is logged and retried; the poller must outlive it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogPollFailed(ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Receives and processes at most one batch; returns how many messages it received.</summary>
+    public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var messages = await queue.ReceiveAsync(options.BatchSize, options.VisibilityTimeout, options.ReceiveWaitTime, cancellationToken);
+        if (messages.Count == 0)
+        {
+            return 0;
+        }
+
+        var payload = SqsEventFactory.Build(messages, options.QueueArn, options.Region);
+        var result = await runtime.InvokeAsync(payload, options.FunctionTimeout, cancellationToken: cancellationToken);
+        var failed = FailedMessageIds(result, messages);
+        foreach (var message in messages)
+        {
+            if (!failed.Contains(message.MessageId))
+            {
+                await queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+            }
+        }
+
+        return messages.Count;
+    }
+
+    private HashSet<string> FailedMessageIds(InvocationResult result, IReadOnlyList<ReceivedMessage> messages)
+    {
+        var all = messages.Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
+        if (result.Outcome != InvocationOutcome.Response)
+        {
+            LogInvocationFailed(result.RequestId, result.Outcome, result.ErrorType, messages.Count);
+            return all;
+        }
+
+        try
+        {
+            var response = JsonSerializer.Deserialize(result.Payload, SocketRelayJsonContext.Wire.SqsBatchResponse);
+            var failed = (response?.BatchItemFailures ?? []).Select(f => f.ItemIdentifier).ToHashSet(StringComparer.Ordinal);
+            if (!failed.IsSubsetOf(all))
+            {
+                LogUnknownFailureIds(result.RequestId);
+                return all;
+            }
+
+            return failed;
+        }
+        catch (JsonException ex)
+        {
+            LogUnreadableResponse(result.RequestId, ex.Message);
+            return all;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome} {errorType}: all {count} messages will be received again after the visibility timeout")]
+    private partial void LogInvocationFailed(string requestId, InvocationOutcome outcome, string? errorType, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} reported failures for messages not in its batch: the whole batch counts as failed")]
+    private partial void LogUnknownFailureIds(string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} returned an unreadable batch response ({reason}): the whole batch counts as failed")]
+    private partial void LogUnreadableResponse(string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Polling the queue failed; retrying in a second")]
+    private partial void LogPollFailed(Exception exception);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+
+namespace SocketRelay.LocalGateway.Hosting;
+
+/// <summary>The gateway's command-line options: each maps to a <see cref="GatewayOptions"/> setting.</summary>
+public static class CommandLine
+{
+    private static readonly (string Switch, string Key, string Value, string Help)[] Options =
+    [
+        ("--host", "Host", "ADDRESS", "address to bind (default 127.0.0.1; anything else exposes the gateway)"),
+        ("--port", "Port", "PORT", "WebSocket API at /, @connections API at /@connections/{id}, status at /_local/ (default 8080)"),
+        ("--data-dir", "DataDir", "DIR", "where the durable queue lives (default ./.socketrelay)"),
+        ("--runtime-api-port", "RuntimeApiPort", "PORT", "loopback port of the local Lambda Runtime API (default: a free port)"),
+        ("--function-binary", "FunctionBinary", "PATH", "run this published bootstrap as child processes instead of the in-process function"),
+        ("--queue", "Queue", "sqlite|sqs", "queue backend (default sqlite)"),
+        ("--sqs-queue-url", "SqsQueueUrl", "URL", "the FIFO queue for --queue sqs"),
+        ("--sqs-service-url", "SqsServiceUrl", "URL", "an SQS-compatible endpoint for --queue sqs (default: AWS)"),
+        ("--pollers", "Pollers", "N", "concurrent event-source pollers, each with its own function environment (default 4)"),
+        ("--function-timeout", "FunctionTimeoutSeconds", "SECONDS", "function timeout per event (default 10)"),
+        ("--visibility-timeout", "VisibilityTimeoutSeconds", "SECONDS", "how long a received message stays hidden (default 60)"),
+        ("--max-receive-count", "MaxReceiveCount", "N", "receives before a message moves to the dead-letter queue (default 5)"),
+    ];
+
+    /// <summary>Switch → configuration key, for <c>AddCommandLine</c>.</summary>
+    public static Dictionary<string, string> SwitchMappings { get; } =
+        Options.ToDictionary(o => o.Switch, o => $"{GatewayOptions.SectionName}:{o.Key}", StringComparer.Ordinal);
+
+    public static bool WantsHelp(IReadOnlyList<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    /// <summary>Arguments that are not a known switch followed by its value.</summary>
+    public static IEnumerable<string> Unknown(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i].Split('=', 2)[0];
+            if (!SwitchMappings.ContainsKey(name))
+            {
+                yield return args[i];
+            }
+            else if (!args[i].Contains('=', StringComparison.Ordinal))
+            {
+                i++; // its value
+            }
+        }
+    }
+
+    public static string Help()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("SocketRelay local gateway: WebSocket API → durable FIFO queue → function → @connections, on one machine.");
+        text.AppendLine();
+        text.AppendLine("Usage: dotnet run --project src/LocalGateway -- [options]");
+        text.AppendLine();
+        foreach (var (name, _, value, help) in Options)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {name + " " + value,-34} {help}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {"--help",-34} this text");
+        text.AppendLine();
+        text.AppendLine("Every option can also be set in appsettings.json (section \"Gateway\") or as an environment variable");
+        text.AppendLine("Gateway__<Name> (e.g. Gateway__Port=9000). The function reads SOCKETRELAY_* and POWERTOOLS_* as in AWS.");
+        return text.ToString();
+    }
+}

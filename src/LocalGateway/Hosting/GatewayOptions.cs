@@ -1,0 +1,79 @@
+namespace SocketRelay.LocalGateway.Hosting;
+
+/// <summary>Every setting of the local gateway; bound from the command line, <c>appsettings.json</c> and <c>Gateway__*</c> environment variables.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>The address Kestrel binds. Anything but loopback exposes the gateway to the network.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>WebSocket API at <c>/</c>, management API at <c>/@connections/{id}</c>, status at <c>/_local/</c>.</summary>
+    public int Port { get; set; } = 8080;
+
+    public string DataDir { get; set; } = ".socketrelay";
+
+    /// <summary>The Lambda Runtime API's loopback port; 0 takes a free one.</summary>
+    public int RuntimeApiPort { get; set; }
+
+    /// <summary>A published <c>bootstrap</c> to run as child processes instead of the in-process function.</summary>
+    public string? FunctionBinary { get; set; }
+
+    /// <summary><c>sqlite</c> (durable, embedded; the default) or <c>sqs</c> (Amazon SQS or any SQS-compatible endpoint).</summary>
+    public string Queue { get; set; } = "sqlite";
+
+    public string? SqsQueueUrl { get; set; }
+
+    public string? SqsServiceUrl { get; set; }
+
+    public int Pollers { get; set; } = 4;
+
+    public int FunctionTimeoutSeconds { get; set; } = 10;
+
+    public int VisibilityTimeoutSeconds { get; set; } = 60;
+
+    public int MaxReceiveCount { get; set; } = 5;
+
+    public IEnumerable<string> Problems()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            yield return $"--port must be 0–65535 (was {Port})";
+        }
+
+        if (RuntimeApiPort is < 0 or > 65535)
+        {
+            yield return $"--runtime-api-port must be 0–65535 (was {RuntimeApiPort})";
+        }
+
+        if (Queue is not ("sqlite" or "sqs"))
+        {
+            yield return $"--queue must be sqlite or sqs (was '{Queue}')";
+        }
+
+        if (Queue == "sqs" && string.IsNullOrWhiteSpace(SqsQueueUrl))
+        {
+            yield return "--queue sqs needs --sqs-queue-url (a FIFO queue URL ending in .fifo)";
+        }
+
+        if (Pollers < 1)
+        {
+            yield return $"--pollers must be at least 1 (was {Pollers})";
+        }
+
+        if (FunctionTimeoutSeconds < 1)
+        {
+            yield return $"--function-timeout must be at least 1 second (was {FunctionTimeoutSeconds})";
+        }
+
+        if (VisibilityTimeoutSeconds < FunctionTimeoutSeconds)
+        {
+            yield return $"--visibility-timeout ({VisibilityTimeoutSeconds} s) must be at least --function-timeout ({FunctionTimeoutSeconds} s)";
+        }
+
+        if (MaxReceiveCount is < 1 or > 1000)
+        {
+            yield return $"--max-receive-count must be 1–1000 (was {MaxReceiveCount})";
+        }
+    }
+}
