@@ -59,15 +59,17 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         options.Validate();
         Directory.CreateDirectory(options.DataDirectory);
         var directoryLock = DataDirectoryLock.Acquire(options.DatabasePath);
+        SqliteQueueStore? store = null;
         try
         {
-            var store = new SqliteQueueStore(SqliteQueueSchema.Open(options));
+            store = new SqliteQueueStore(SqliteQueueSchema.Open(options));
             store.ReleaseLeases();
             store.ForgetExpiredDeduplicationIds(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
             return new SqliteFifoQueue(options, timeProvider, directoryLock, store);
         }
         catch
         {
+            store?.Dispose();
             directoryLock.Dispose();
             throw;
         }
