@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
 namespace SocketRelay.LocalGateway.Queue;
@@ -25,12 +26,16 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
     // keeps the table at about five minutes of traffic without a delete on every send.
     private const int SendsBetweenDeduplicationSweeps = 1024;
 
+    // Bounds how long one transaction holds the writer (and how much one failure takes down).
+    private const int MaxSendsPerTransaction = 256;
+
     private readonly SqliteQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly DataDirectoryLock _directoryLock;
     private readonly SqliteQueueStore _store;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly QueueSignal _signal = new();
+    private readonly ConcurrentQueue<PendingSend> _pendingSends = new();
     private int _sendsSinceSweep;
     private bool _disposed;
 
@@ -54,50 +59,54 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         options.Validate();
         Directory.CreateDirectory(options.DataDirectory);
         var directoryLock = DataDirectoryLock.Acquire(options.DatabasePath);
+        SqliteQueueStore? store = null;
         try
         {
-            var store = new SqliteQueueStore(SqliteQueueSchema.Open(options));
+            store = new SqliteQueueStore(SqliteQueueSchema.Open(options));
             store.ReleaseLeases();
             store.ForgetExpiredDeduplicationIds(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
             return new SqliteFifoQueue(options, timeProvider, directoryLock, store);
         }
         catch
         {
+            store?.Dispose();
             directoryLock.Dispose();
             throw;
         }
     }
 
+    /// <remarks>
+    /// Concurrent sends share transactions: whoever holds the writer commits every send queued so
+    /// far, so one disk flush acknowledges many messages instead of one.
+    /// </remarks>
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        Validate(message);
-        var result = await LockedAsync(() =>
-        {
-            var now = Now();
-            if (++_sendsSinceSweep >= SendsBetweenDeduplicationSweeps)
-            {
-                _sendsSinceSweep = 0;
-                _store.ForgetExpiredDeduplicationIds(now);
-            }
+        QueueArguments.Validate(message);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingSend(message);
+        _pendingSends.Enqueue(pending);
 
-            return _store.Send(message, now);
-        }, cancellationToken);
-        if (!result.IsDuplicate)
+        // Not cancellable from here on: the send may already be part of another caller's transaction.
+        await _gate.WaitAsync(CancellationToken.None);
+        try
         {
-            _signal.Pulse();
+            while (!pending.Result.Task.IsCompleted)
+            {
+                CommitPendingSends();
+            }
+        }
+        finally
+        {
+            _gate.Release();
         }
 
-        return result;
+        return await pending.Result.Task;
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
         int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, MaxMessagesPerReceive);
-        ValidateVisibilityTimeout(visibilityTimeout);
-        ArgumentOutOfRangeException.ThrowIfLessThan(waitTime, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(waitTime, MaxWaitTime);
+        QueueArguments.ValidateReceive(maxMessages, visibilityTimeout, waitTime);
 
         var deadline = _time.GetUtcNow() + waitTime;
         while (true)
@@ -142,7 +151,7 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
     public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receiptHandle);
-        ValidateVisibilityTimeout(visibilityTimeout);
+        QueueArguments.ValidateVisibilityTimeout(visibilityTimeout);
         if (!ReceiptHandle.TryGetSequence(receiptHandle, out var sequence))
         {
             return false;
@@ -207,6 +216,46 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         }
     }
 
+    private void CommitPendingSends()
+    {
+        var batch = new List<PendingSend>();
+        while (batch.Count < MaxSendsPerTransaction && _pendingSends.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var now = Now();
+            _sendsSinceSweep += batch.Count;
+            if (_sendsSinceSweep >= SendsBetweenDeduplicationSweeps)
+            {
+                _sendsSinceSweep = 0;
+                _store.ForgetExpiredDeduplicationIds(now);
+            }
+
+            var results = _store.Send(batch.ConvertAll(pending => pending.Message), now);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Result.SetResult(results[i]);
+            }
+
+            if (results.Any(result => !result.IsDuplicate))
+            {
+                _signal.Pulse();
+            }
+        }
+        catch (Exception ex)
+        {
+            // The transaction rolled back: none of these messages was accepted.
+            foreach (var pending in batch)
+            {
+                pending.Result.TrySetException(ex);
+            }
+        }
+    }
+
     private async Task WaitForPulseAsync(Task pulse, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -218,26 +267,10 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static void ValidateVisibilityTimeout(TimeSpan visibilityTimeout)
+    private sealed class PendingSend(OutgoingMessage message)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(visibilityTimeout, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(visibilityTimeout, MaxVisibilityTimeout);
-    }
+        public OutgoingMessage Message { get; } = message;
 
-    private static void Validate(OutgoingMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentException.ThrowIfNullOrEmpty(message.Body, nameof(message));
-        ValidateId(message.MessageGroupId, nameof(OutgoingMessage.MessageGroupId));
-        ValidateId(message.MessageDeduplicationId, nameof(OutgoingMessage.MessageDeduplicationId));
-        ArgumentNullException.ThrowIfNull(message.MessageAttributes, nameof(message));
-    }
-
-    private static void ValidateId(string value, string name)
-    {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength)
-        {
-            throw new ArgumentException($"{name} must be 1 to {MaxIdLength} characters.", nameof(value));
-        }
+        public TaskCompletionSource<SendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -7,6 +7,10 @@ namespace SocketRelay.LocalGateway.Queue;
 /// keyed by its sequence number; a message is in flight while <c>visible_at</c> (unix ms) is in
 /// the future. Deleted messages leave the table; dead letters move to their own table.
 /// </summary>
+/// <remarks>
+/// Receives walk the primary key (sequence order) and skip groups found in flight through the
+/// visibility index, so an index on (group_id, sequence) would only slow every send down.
+/// </remarks>
 internal static class SqliteQueueSchema
 {
     private const int Version = 1;
@@ -28,7 +32,6 @@ internal static class SqliteQueueSchema
             receipt_handle    TEXT,
             receive_batch     INTEGER NOT NULL DEFAULT 0
         );
-        CREATE INDEX IF NOT EXISTS messages_by_group ON messages (group_id, sequence);
         CREATE INDEX IF NOT EXISTS messages_by_visibility ON messages (visible_at);
 
         CREATE TABLE IF NOT EXISTS deduplication (

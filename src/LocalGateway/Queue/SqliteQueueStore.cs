@@ -73,22 +73,16 @@ internal sealed class SqliteQueueStore : IDisposable
         _releaseLeases = Prepare("UPDATE messages SET visible_at = 0, receipt_handle = NULL WHERE receipt_handle IS NOT NULL;");
     }
 
-    public SendResult Send(OutgoingMessage message, long now) => InTransaction(() =>
+    /// <summary>Stores the messages in one transaction; a duplicate may refer to an earlier message of the same list.</summary>
+    public IReadOnlyList<SendResult> Send(IReadOnlyList<OutgoingMessage> messages, long now) => InTransaction(() =>
     {
-        using (var duplicate = Run(_findDuplicate, message.MessageDeduplicationId, now).ExecuteReader())
+        var results = new SendResult[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
         {
-            if (duplicate.Read())
-            {
-                return new SendResult(duplicate.GetString(0), FormatSequence(duplicate.GetInt64(1)), IsDuplicate: true);
-            }
+            results[i] = SendOne(messages[i], now);
         }
 
-        var messageId = Guid.NewGuid().ToString();
-        var sequence = (long)Run(_insertMessage, messageId, message.MessageGroupId, message.MessageDeduplicationId,
-            message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
-        Run(_remember, message.MessageDeduplicationId, messageId, sequence, now + DeduplicationWindowMs).ExecuteNonQuery();
-        Run(_countAccepted).ExecuteNonQuery();
-        return new SendResult(messageId, FormatSequence(sequence), IsDuplicate: false);
+        return (IReadOnlyList<SendResult>)results;
     });
 
     public IReadOnlyList<ReceivedMessage> Receive(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId) => InTransaction(() =>
@@ -174,6 +168,24 @@ internal sealed class SqliteQueueStore : IDisposable
         }
 
         _connection.Dispose();
+    }
+
+    private SendResult SendOne(OutgoingMessage message, long now)
+    {
+        using (var duplicate = Run(_findDuplicate, message.MessageDeduplicationId, now).ExecuteReader())
+        {
+            if (duplicate.Read())
+            {
+                return new SendResult(duplicate.GetString(0), FormatSequence(duplicate.GetInt64(1)), IsDuplicate: true);
+            }
+        }
+
+        var messageId = Guid.NewGuid().ToString();
+        var sequence = (long)Run(_insertMessage, messageId, message.MessageGroupId, message.MessageDeduplicationId,
+            message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
+        Run(_remember, message.MessageDeduplicationId, messageId, sequence, now + DeduplicationWindowMs).ExecuteNonQuery();
+        Run(_countAccepted).ExecuteNonQuery();
+        return new SendResult(messageId, FormatSequence(sequence), IsDuplicate: false);
     }
 
     private List<Candidate> ReadCandidates(long after, long now, long batch, int limit)
