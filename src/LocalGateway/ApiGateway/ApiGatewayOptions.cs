@@ -1,0 +1,45 @@
+namespace SocketRelay.LocalGateway.ApiGateway;
+
+/// <summary>
+/// Limits and switches of the emulated API Gateway WebSocket API. The defaults are API Gateway's
+/// own quotas; tests shorten the timeouts.
+/// </summary>
+public sealed class ApiGatewayOptions
+{
+    /// <summary>The largest inbound message (all frames together) and <c>@connections</c> payload: 128 KB.</summary>
+    public int MaxMessageBytes { get; set; } = 128 * 1024;
+
+    /// <summary>The largest single inbound WebSocket frame: 32 KB.</summary>
+    public int MaxFrameBytes { get; set; } = 32 * 1024;
+
+    /// <summary>A connection with no inbound message for this long is closed (1001 Going Away).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A connection older than this is closed (1001 Going Away), however busy it is.</summary>
+    public TimeSpan MaxConnectionDuration { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// How long one outbound frame may take, waiting for earlier sends to that connection included.
+    /// A client that does not read long enough for this to pass is treated as gone.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a closing connection waits for the client's close frame before dropping it.</summary>
+    public TimeSpan CloseHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// True (the default) answers <c>@connections</c> requests from anything but a loopback address
+    /// with 403: the local API has no authentication, so only this machine may use it.
+    /// </summary>
+    public bool RestrictManagementToLoopback { get; set; } = true;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxConnectionDuration, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SendTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseHandshakeTimeout, TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using SocketRelay.Domain.Identifiers;
+
+namespace SocketRelay.LocalGateway.ApiGateway;
+
+/// <summary>
+/// The live WebSocket connections by id. A connection is here from its upgrade until it starts
+/// closing; the <c>@connections</c> API answers 410 Gone for anything not here.
+/// </summary>
+public sealed class ConnectionRegistry
+{
+    private readonly ConcurrentDictionary<ConnectionId, GatewayConnection> _connections = new();
+
+    public int Count => _connections.Count;
+
+    /// <summary>Every live connection at this moment, oldest first.</summary>
+    public IReadOnlyList<ConnectionSnapshot> Snapshot() =>
+        [.. _connections.Values.Select(connection => connection.ToSnapshot()).OrderBy(snapshot => snapshot.ConnectedAt)];
+
+    /// <summary>The live connection with this id, or null.</summary>
+    public ConnectionSnapshot? Find(ConnectionId id) => _connections.TryGetValue(id, out var connection) ? connection.ToSnapshot() : null;
+
+    internal bool TryGet(ConnectionId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GatewayConnection? connection) =>
+        _connections.TryGetValue(id, out connection);
+
+    internal IReadOnlyCollection<GatewayConnection> Connections => [.. _connections.Values];
+
+    internal void Add(GatewayConnection connection)
+    {
+        if (!_connections.TryAdd(connection.Id, connection))
+        {
+            throw new InvalidOperationException($"Connection id {connection.Id} is already in use.");
+        }
+    }
+
+    internal void Remove(GatewayConnection connection) =>
+        _connections.TryRemove(new KeyValuePair<ConnectionId, GatewayConnection>(connection.Id, connection));
+}
+
+/// <summary>What the gateway knows about one live connection (the <c>GetConnection</c> answer).</summary>
+public sealed record ConnectionSnapshot(
+    ConnectionId ConnectionId, DateTimeOffset ConnectedAt, DateTimeOffset LastActiveAt, string SourceIp, string UserAgent);

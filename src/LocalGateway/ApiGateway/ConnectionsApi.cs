@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using SocketRelay.Domain.Identifiers;
+
+namespace SocketRelay.LocalGateway.ApiGateway;
+
+/// <summary>
+/// The <c>@connections</c> management API: <c>POST</c> sends the body to a connection as one
+/// text frame, <c>GET</c> describes it, <c>DELETE</c> closes it. Status codes and error types are
+/// API Gateway's, so the function's client cannot tell the difference. SigV4 headers are ignored.
+/// </summary>
+internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOptions options, ILogger<ConnectionsApi> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!ManagementRequestTarget.IsClientAllowed(context.Connection.RemoteIpAddress, options))
+        {
+            ApiGatewayLog.ManagementForbidden(logger, request.Method, context.Connection.RemoteIpAddress?.ToString() ?? "");
+            await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "ForbiddenException", "Forbidden");
+            return;
+        }
+
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.ToString();
+        if (!ManagementRequestTarget.TryGetConnectionId(rawTarget, out var rawId)
+            || !ConnectionId.TryCreate(rawId, out var id, out _)
+            || !registry.TryGet(id, out var connection))
+        {
+            ApiGatewayLog.ManagementRequest(logger, request.Method, rawId ?? "", StatusCodes.Status410Gone);
+            await WriteGoneAsync(context);
+            return;
+        }
+
+        if (HttpMethods.IsPost(request.Method))
+        {
+            await PostToConnectionAsync(context, connection);
+        }
+        else if (HttpMethods.IsGet(request.Method))
+        {
+            context.Response.ContentType = "application/json";
+            await JsonSerializer.SerializeAsync(context.Response.Body, ConnectionInfo.From(connection.ToSnapshot()), ApiGatewayJsonContext.Readable.ConnectionInfo, context.RequestAborted);
+        }
+        else
+        {
+            await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "");
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+
+        ApiGatewayLog.ManagementRequest(logger, request.Method, id.Value, context.Response.StatusCode);
+    }
+
+    private async Task PostToConnectionAsync(HttpContext context, GatewayConnection connection)
+    {
+        if (context.Request.ContentLength > options.MaxMessageBytes)
+        {
+            await WritePayloadTooLargeAsync(context);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes + 1);
+        try
+        {
+            var length = await ReadBodyAsync(context.Request.Body, buffer.AsMemory(0, options.MaxMessageBytes + 1), context.RequestAborted);
+            if (length > options.MaxMessageBytes)
+            {
+                await WritePayloadTooLargeAsync(context);
+                return;
+            }
+
+            if (!await connection.SendTextAsync(buffer.AsMemory(0, length), context.RequestAborted))
+            {
+                await WriteGoneAsync(context);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<int> ReadBodyAsync(Stream body, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer[length..], cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return length;
+    }
+
+    private Task WritePayloadTooLargeAsync(HttpContext context) => WriteErrorAsync(
+        context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLargeException", $"Message too long: the limit is {options.MaxMessageBytes} bytes");
+
+    private static Task WriteGoneAsync(HttpContext context) =>
+        WriteErrorAsync(context, StatusCodes.Status410Gone, "GoneException", "The connection is gone");
+
+    private static async Task WriteErrorAsync(HttpContext context, int statusCode, string errorType, string message)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "application/json";
+        // AWS SDKs read the exception type from this header, as they do with API Gateway itself.
+        context.Response.Headers["x-amzn-ErrorType"] = errorType;
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ManagementError(message), ApiGatewayJsonContext.Readable.ManagementError, context.RequestAborted);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SocketRelay.Domain.Identifiers;
+
+namespace SocketRelay.LocalGateway.ApiGateway;
+
+/// <summary>
+/// The WebSocket API at <c>/</c>: accepts connections, validates every inbound message as the
+/// <c>$default</c> route's request validation would, and hands valid ones to the
+/// <see cref="IInboundMessageSink"/> one at a time, in the order they arrived.
+/// </summary>
+internal sealed class WebSocketApi(
+    ConnectionRegistry registry,
+    IGatewayIdGenerator ids,
+    IInboundMessageSink sink,
+    ApiGatewayOptions options,
+    TimeProvider time,
+    ILogger<WebSocketApi> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            context.Response.Headers.Upgrade = "websocket";
+            await context.Response.WriteAsync("This is a WebSocket endpoint: connect with a WebSocket client, e.g. npx wscat -c ws://host:port\n");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var identity = new ConnectionIdentity(
+            context.Connection.RemoteIpAddress?.ToString() ?? "",
+            context.Request.Headers.UserAgent.ToString());
+        using var connection = new GatewayConnection(ConnectionId.Create(ids.NewId()), socket, identity, registry, options, time, logger);
+        registry.Add(connection);
+        ApiGatewayLog.Connected(logger, connection.Id.Value, identity.SourceIp);
+        try
+        {
+            await ReceiveMessagesAsync(connection, new InboundMessageReader(socket, options), context.RequestAborted);
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            // The client vanished, or the socket was dropped after a failed send or close handshake.
+        }
+
+        ApiGatewayLog.Disconnected(logger, connection.Id.Value, socket.CloseStatus?.ToString() ?? "without a close handshake");
+    }
+
+    private async Task ReceiveMessagesAsync(GatewayConnection connection, InboundMessageReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var kind = await reader.ReadAsync(cancellationToken);
+            if (kind == InboundMessageKind.Closed)
+            {
+                await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "");
+                return;
+            }
+
+            if (kind == InboundMessageKind.TooBig)
+            {
+                ApiGatewayLog.ClosingConnection(logger, connection.Id.Value, reader.TooBigReason!);
+                await connection.CloseAsync(WebSocketCloseStatus.MessageTooBig, "Message too big");
+                await reader.DiscardUntilClosedAsync(cancellationToken);
+                return;
+            }
+
+            if (connection.IsClosing)
+            {
+                // Sent before the client saw our close frame: like API Gateway, do not act on it.
+                continue;
+            }
+
+            connection.MarkActive();
+            await HandleMessageAsync(connection, kind, reader.Message, cancellationToken);
+        }
+    }
+
+    private async Task HandleMessageAsync(GatewayConnection connection, InboundMessageKind kind, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        var requestId = RequestId.Create(ids.NewId());
+        if (kind == InboundMessageKind.Binary)
+        {
+            await RejectAsync(connection, requestId, "binary messages are not accepted; send JSON text", cancellationToken);
+            return;
+        }
+
+        if (!InboundRequest.TryParse(message.Span, out var request, out var reason))
+        {
+            await RejectAsync(connection, requestId, reason, cancellationToken);
+            return;
+        }
+
+        var groupId = request.GroupId ?? MessageGroupId.Create(connection.Id.Value);
+        ApiGatewayLog.Accepted(logger, connection.Id.Value, requestId.Value, groupId.Value, request.Body);
+        try
+        {
+            await sink.AcceptAsync(new InboundMessage(connection.Id, requestId, groupId, request.Body), cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            ApiGatewayLog.SinkFailed(logger, exception, connection.Id.Value, requestId.Value);
+            await SendErrorFrameAsync(connection, ErrorFrame.InternalServerError, requestId, cancellationToken);
+        }
+    }
+
+    private async Task RejectAsync(GatewayConnection connection, RequestId requestId, string reason, CancellationToken cancellationToken)
+    {
+        ApiGatewayLog.InvalidRequest(logger, connection.Id.Value, requestId.Value, reason);
+        await SendErrorFrameAsync(connection, ErrorFrame.InvalidRequestBody, requestId, cancellationToken);
+    }
+
+    private static Task<bool> SendErrorFrameAsync(GatewayConnection connection, string message, RequestId requestId, CancellationToken cancellationToken) =>
+        connection.SendTextAsync(ApiGatewayJsonContext.Serialize(new ErrorFrame(message, connection.Id.Value, requestId.Value)), cancellationToken);
+}
