@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text;
+
+namespace SocketRelay.LocalGateway.Hosting;
+
+internal static class Banner
+{
+    public static string For(GatewayHost gateway)
+    {
+        var options = gateway.Options;
+        var http = gateway.HttpUrl.ToString().TrimEnd('/');
+        var ws = gateway.WebSocketUrl.ToString().TrimEnd('/');
+        var queue = options.Queue == "sqlite"
+            ? $"sqlite, durable, in {Path.GetFullPath(options.DataDir)}"
+            : $"Amazon SQS {options.SqsQueueUrl}";
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine("SocketRelay local gateway is running");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  WebSocket API       {ws}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  @connections API    {http}/@connections/{{connectionId}}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Status              {http}/_local/  (JSON: {http}/_local/status)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/2018-06-01/runtime");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Function            {gateway.FunctionDescription}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Queue               {queue}");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Connect:  npx wscat -c {ws}");
+        text.AppendLine("Send:     {\"MessageGroupId\":\"test\",\"data\":\"hello world\"}");
+        if (options.Host is not ("127.0.0.1" or "::1" or "localhost"))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"WARNING: bound to {options.Host}: the WebSocket API is reachable from the network. The @connections and /_local APIs still answer loopback callers only.");
+        }
+
+        text.AppendLine("Press Ctrl+C to stop.");
+        return text.ToString();
+    }
+}
