@@ -1,4 +1,5 @@
 using SocketRelay.LocalGateway.Queue;
+using SocketRelay.LocalGateway.Queue.Sqs;
 
 namespace SocketRelay.LocalGateway.Hosting;
 
@@ -10,6 +11,14 @@ internal static class GatewayQueue
         "sqlite" => SqliteFifoQueue.Open(
             new SqliteQueueOptions { DataDirectory = options.DataDir, MaxReceiveCount = options.MaxReceiveCount },
             TimeProvider.System),
+        "sqs" => OpenSqs(options),
         _ => throw new NotSupportedException($"queue backend '{options.Queue}' is not available"),
     };
+
+    private static SqsFifoQueue OpenSqs(GatewayOptions options)
+    {
+        var sqs = new SqsQueueOptions { QueueUrl = options.SqsQueueUrl ?? "", ServiceUrl = options.SqsServiceUrl };
+        sqs.Validate();
+        return new SqsFifoQueue(SqsClientFactory.Create(sqs), sqs);
+    }
 }

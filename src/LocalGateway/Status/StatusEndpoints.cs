@@ -10,13 +10,20 @@ public static class StatusEndpoints
     /// <summary><c>GET /_local/status</c> (JSON) and <c>GET /_local/</c> (a page that refreshes itself); loopback callers only.</summary>
     public static IEndpointRouteBuilder MapGatewayStatus(this IEndpointRouteBuilder endpoints, GatewayStatus status)
     {
-        var local = endpoints.MapGroup("/_local").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
-                ? await next(context)
-                : Results.StatusCode(StatusCodes.Status403Forbidden));
-        local.MapGet("/status", async (HttpContext http) =>
-            Results.Bytes(await status.ToJsonAsync(http.RequestAborted), "application/json"));
-        local.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
+        endpoints.MapGet("/_local/status", async (HttpContext http) =>
+        {
+            if (!IsLoopback(http))
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
+            return Results.Bytes(await status.ToJsonAsync(http.RequestAborted), "application/json");
+        });
+        endpoints.MapGet("/_local/", (HttpContext http) =>
+            IsLoopback(http) ? Results.Content(StatusPage.Html, "text/html; charset=utf-8") : Results.StatusCode(StatusCodes.Status403Forbidden));
         return endpoints;
     }
+
+    private static bool IsLoopback(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
 }
