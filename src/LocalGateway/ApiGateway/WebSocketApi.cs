@@ -41,7 +41,9 @@ internal sealed class WebSocketApi(
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
         {
-            // The client vanished, or the socket was dropped after a failed send or close handshake.
+            // The client vanished, the socket was dropped after a failed send or close handshake, or
+            // the WebSocket itself failed the connection: RFC 6455 requires that for a text frame
+            // that is not valid UTF-8, so such a frame never reaches request validation.
         }
 
         ApiGatewayLog.Disconnected(logger, connection.Id.Value, socket.CloseStatus?.ToString() ?? "without a close handshake");
