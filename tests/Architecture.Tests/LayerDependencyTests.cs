@@ -48,6 +48,15 @@ public class LayerDependencyTests
     }
 
     [Fact]
+    public void The_local_gateway_runs_the_function_through_infrastructure_not_through_the_lambda_host()
+    {
+        var references = References("SocketRelay.LocalGateway");
+
+        Assert.DoesNotContain("bootstrap", references);
+        Assert.Contains("SocketRelay.Infrastructure", references);
+    }
+
+    [Fact]
     public void Inner_layers_never_depend_on_outer_layers()
     {
         Assert.DoesNotContain("SocketRelay.Infrastructure", References("SocketRelay.Application"));
