@@ -25,6 +25,12 @@ internal static class Banner
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Connect:  npx wscat -c {ws}");
         text.AppendLine("Send:     {\"MessageGroupId\":\"test\",\"data\":\"hello world\"}");
+        if (options.ToFaultOptions().Enabled)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"FAULT INJECTION: {options.FaultRate:P0} of @connections POSTs fail with {options.FaultStatus}; up to {options.FaultLatencyMs} ms added latency.");
+        }
+
         if (options.Host is not ("127.0.0.1" or "::1" or "localhost"))
         {
             text.AppendLine();
