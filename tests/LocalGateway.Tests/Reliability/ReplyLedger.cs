@@ -42,12 +42,36 @@ internal sealed class LedgerClient : IAsyncDisposable
         await _socket.SendAsync(Encoding.UTF8.GetBytes(Body(GroupId, seq)), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
     }
 
+    /// <summary>Sends <paramref name="body"/> as one message in 16 KB fragments, so it may exceed the 32 KB frame limit.</summary>
+    public async Task SendLargeAsync(string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        for (var offset = 0; offset < bytes.Length; offset += 16 * 1024)
+        {
+            var length = Math.Min(16 * 1024, bytes.Length - offset);
+            await _socket.SendAsync(bytes.AsMemory(offset, length), WebSocketMessageType.Text, offset + length == bytes.Length, timeout.Token);
+        }
+    }
+
     /// <summary>What this client received so far, judged against the messages it sent.</summary>
     public LedgerReport Report(int sent)
     {
         lock (_replies)
         {
             return LedgerReport.From([.. _replies], sent);
+        }
+    }
+
+    /// <summary>The sequence numbers of the replies received so far, in arrival order.</summary>
+    public IReadOnlyList<int> ReceivedSeqs
+    {
+        get
+        {
+            lock (_replies)
+            {
+                return [.. _replies.Select(r => r.Seq)];
+            }
         }
     }
 
