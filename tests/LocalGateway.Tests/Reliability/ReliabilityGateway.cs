@@ -33,7 +33,8 @@ internal sealed class ReliabilityGateway : IAsyncDisposable
         ["SOCKETRELAY_RETRY_MAX_DELAY_MS"] = "100",
     };
 
-    public static async Task<ReliabilityGateway> StartAsync(Action<GatewayOptions> configure, IReadOnlyDictionary<string, string> functionEnvironment)
+    public static async Task<ReliabilityGateway> StartAsync(
+        Action<GatewayOptions> configure, IReadOnlyDictionary<string, string> functionEnvironment, Action<ILoggingBuilder>? configureLogging = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "socketrelay-reliability-" + Guid.NewGuid().ToString("N"));
         var options = new GatewayOptions { Port = 0, DataDir = dataDir, Pollers = 4, FunctionTimeoutSeconds = 10, VisibilityTimeoutSeconds = 10 };
@@ -43,7 +44,7 @@ internal sealed class ReliabilityGateway : IAsyncDisposable
             options,
             name => functionEnvironment.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name),
             TextWriter.Synchronized(logs),
-            logging => logging.SetMinimumLevel(LogLevel.Warning));
+            configureLogging ?? (logging => logging.SetMinimumLevel(LogLevel.Warning)));
         return new ReliabilityGateway(host, dataDir, logs);
     }
 

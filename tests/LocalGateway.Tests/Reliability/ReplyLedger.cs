@@ -15,6 +15,7 @@ internal sealed class LedgerClient : IAsyncDisposable
     private readonly List<(string RequestId, int Seq)> _replies = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiving;
+    private int _errorFrames;
 
     private LedgerClient(ClientWebSocket socket, string? groupId)
     {
@@ -24,6 +25,9 @@ internal sealed class LedgerClient : IAsyncDisposable
     }
 
     public string? GroupId { get; }
+
+    /// <summary>How many error frames (<c>Invalid request body</c>) the gateway sent this client.</summary>
+    public int ErrorFrames => Volatile.Read(ref _errorFrames);
 
     public static async Task<LedgerClient> ConnectAsync(Uri webSocketUrl, string? groupId)
     {
@@ -108,6 +112,12 @@ internal sealed class LedgerClient : IAsyncDisposable
                 }
 
                 var reply = JsonSerializer.Deserialize(frame.ToArray(), SocketRelayJsonContext.Wire.ReplyEnvelope)!;
+                if (reply.Message == "Invalid request body")
+                {
+                    Interlocked.Increment(ref _errorFrames);
+                    continue;
+                }
+
                 using var message = JsonDocument.Parse(reply.Message);
                 lock (_replies)
                 {
