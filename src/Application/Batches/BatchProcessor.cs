@@ -13,10 +13,12 @@ namespace SocketRelay.Application.Batches;
 /// <item>the batch is split into message groups, arrival order kept inside each group; groups run
 /// concurrently (at most <see cref="BatchProcessingOptions.MaxConcurrentGroups"/>), the messages
 /// of a group one at a time;</item>
-/// <item>a message that fails fails every later message of its group without running it; other
-/// groups go on; nothing that succeeded is reported;</item>
+/// <item>a message that fails for a reason that may pass (throttling, 5xx, time-out, an exception)
+/// fails every later message of its group without running it; other groups go on; nothing that
+/// succeeded is reported;</item>
 /// <item>a gone client counts as done and never blocks its group;</item>
-/// <item>a record that can never succeed is reported failed, so redrive moves it to the DLQ;</item>
+/// <item>a message that can never succeed (a malformed record, or 403/413/other 4xx) is reported
+/// failed alone, so redrive parks it in the DLQ, and the rest of its group goes on (ADR-005);</item>
 /// <item>no message starts after <c>deadline - DeadlineSafetyMargin</c>, and the processor returns
 /// by then even if a port does not, reporting whatever is not done.</item>
 /// </list>
@@ -99,7 +101,11 @@ public sealed partial class BatchProcessor(
             run.Set(index, ItemState.InFlight);
             var state = await ProcessItemAsync(run.Items[index], cutoff, stop);
             run.Set(index, state);
-            if (state == ItemState.Failed)
+            if (state == ItemState.Parked)
+            {
+                LogParked(run.Items[index].MessageId, run.Items[index].GroupId);
+            }
+            else if (state == ItemState.Failed)
             {
                 var heldBack = group.Count - position - 1;
                 if (heldBack > 0)
@@ -117,7 +123,7 @@ public sealed partial class BatchProcessor(
         if (item is BatchItem.Invalid invalid)
         {
             LogInvalidRecord(invalid.MessageId, invalid.GroupId, invalid.Reason);
-            return ItemState.Failed;
+            return ItemState.Parked;
         }
 
         var message = ((BatchItem.Valid)item).Message;
@@ -141,6 +147,9 @@ public sealed partial class BatchProcessor(
                 case DeliveryOutcome.Gone:
                     LogGone(reply.ConnectionId);
                     return ItemState.Gone;
+                case DeliveryOutcome.FailedPermanent:
+                    LogDeliveryFailed(result.Outcome, result.Detail);
+                    return ItemState.Parked;
                 default:
                     LogDeliveryFailed(result.Outcome, result.Detail);
                     return ItemState.Failed;
@@ -168,6 +177,9 @@ public sealed partial class BatchProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped near the deadline or on cancellation: {count} messages of group {message_group_id} not started and reported failed")]
     private partial void LogStoppedBeforeStart(MessageGroupId message_group_id, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {message_id} can never succeed: reported failed for the dead-letter queue; the rest of group {message_group_id} goes on")]
+    private partial void LogParked(MessageId message_id, MessageGroupId message_group_id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {message_id} failed: {count} later messages of group {message_group_id} held back to keep FIFO order")]
     private partial void LogGroupHeldBack(MessageGroupId message_group_id, MessageId message_id, int count);

@@ -11,6 +11,9 @@ internal enum ItemState
     Gone,
     Unanswered,
     Failed,
+
+    /// <summary>Can never succeed: reported failed, so redrive parks it in the DLQ, but its group goes on (ADR-005).</summary>
+    Parked,
 }
 
 /// <summary>The state of every item of one batch, written by the group workers and read once at the end.</summary>

@@ -31,4 +31,7 @@ internal static partial class ApiGatewayLog
 
     [LoggerMessage(9, LogLevel.Debug, "@connections {Method} {ConnectionId}: {StatusCode}")]
     public static partial void ManagementRequest(ILogger logger, string method, string connectionId, int statusCode);
+
+    [LoggerMessage(10, LogLevel.Debug, "@connections POST {ConnectionId}: injected fault {StatusCode}")]
+    public static partial void FaultInjected(ILogger logger, string connectionId, int statusCode);
 }

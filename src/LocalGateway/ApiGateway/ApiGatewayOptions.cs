@@ -33,6 +33,9 @@ public sealed class ApiGatewayOptions
     /// </summary>
     public bool RestrictManagementToLoopback { get; set; } = true;
 
+    /// <summary>Injected <c>@connections</c> failures and latency, for testing; off by default.</summary>
+    public ConnectionsFaultOptions Faults { get; set; } = new();
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageBytes, 1);
@@ -41,5 +44,9 @@ public sealed class ApiGatewayOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxConnectionDuration, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SendTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseHandshakeTimeout, TimeSpan.Zero);
+        if (Faults.Problems().FirstOrDefault() is { } problem)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Faults), problem);
+        }
     }
 }

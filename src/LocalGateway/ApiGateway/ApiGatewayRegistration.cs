@@ -31,6 +31,7 @@ public static class ApiGatewayRegistration
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<ApiGatewayOptions>>().Value);
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<WebSocketApi>();
+        services.TryAddSingleton(provider => new ConnectionsFaultInjector(provider.GetRequiredService<ApiGatewayOptions>().Faults));
         services.TryAddSingleton<ConnectionsApi>();
         return services;
     }

@@ -12,8 +12,9 @@ namespace SocketRelay.LocalGateway.ApiGateway;
 /// The <c>@connections</c> management API: <c>POST</c> sends the body to a connection as one
 /// text frame, <c>GET</c> describes it, <c>DELETE</c> closes it. Status codes and error types are
 /// API Gateway's, so the function's client cannot tell the difference. SigV4 headers are ignored.
+/// <see cref="ConnectionsFaultOptions"/> can make <c>POST</c>s fail or answer late on purpose.
 /// </summary>
-internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOptions options, ILogger<ConnectionsApi> logger)
+internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOptions options, ConnectionsFaultInjector faults, ILogger<ConnectionsApi> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -37,7 +38,16 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
 
         if (HttpMethods.IsPost(request.Method))
         {
+            var fault = faults.Next();
+            if (fault.StatusCode is { } injected)
+            {
+                ApiGatewayLog.FaultInjected(logger, id.Value, injected);
+                await WriteInjectedFaultAsync(context, injected);
+                return;
+            }
+
             await PostToConnectionAsync(context, connection);
+            await DelayResponseAsync(fault.Latency, context.RequestAborted);
         }
         else if (HttpMethods.IsGet(request.Method))
         {
@@ -81,6 +91,19 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Holds the answer back after the frame went out, so a caller that gives up early still reached the client.</summary>
+    private static async Task DelayResponseAsync(TimeSpan latency, CancellationToken requestAborted)
+    {
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, requestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static Task WriteInjectedFaultAsync(HttpContext context, int statusCode) => statusCode == StatusCodes.Status429TooManyRequests
+        ? WriteErrorAsync(context, statusCode, "LimitExceededException", "Too Many Requests (injected fault)")
+        : WriteErrorAsync(context, statusCode, "InternalServerErrorException", "Internal server error (injected fault)");
 
     private static async Task<int> ReadBodyAsync(Stream body, Memory<byte> buffer, CancellationToken cancellationToken)
     {

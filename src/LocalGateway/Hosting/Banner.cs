@@ -5,6 +5,20 @@ namespace SocketRelay.LocalGateway.Hosting;
 
 internal static class Banner
 {
+    /// <summary>What the operator must not miss: a gateway reachable from the network, or faults injected on purpose.</summary>
+    public static IEnumerable<string> Warnings(GatewayOptions options)
+    {
+        if (options.ToFaultOptions().Enabled)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"FAULT INJECTION: {options.FaultRate:P0} of @connections POSTs fail with {options.FaultStatus}; up to {options.FaultLatencyMs} ms added latency.");
+        }
+
+        if (options.Host is not ("127.0.0.1" or "::1" or "localhost"))
+        {
+            yield return $"WARNING: bound to {options.Host}: the WebSocket API is reachable from the network. The @connections and /_local APIs still answer loopback callers only.";
+        }
+    }
+
     public static string For(GatewayHost gateway)
     {
         var options = gateway.Options;
@@ -25,10 +39,10 @@ internal static class Banner
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Connect:  npx wscat -c {ws}");
         text.AppendLine("Send:     {\"MessageGroupId\":\"test\",\"data\":\"hello world\"}");
-        if (options.Host is not ("127.0.0.1" or "::1" or "localhost"))
+        foreach (var warning in Warnings(options))
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"WARNING: bound to {options.Host}: the WebSocket API is reachable from the network. The @connections and /_local APIs still answer loopback callers only.");
+            text.AppendLine(warning);
         }
 
         text.AppendLine("Press Ctrl+C to stop.");

@@ -20,6 +20,10 @@ public static class CommandLine
         ("--function-timeout", "FunctionTimeoutSeconds", "SECONDS", "function timeout per event (default 10)"),
         ("--visibility-timeout", "VisibilityTimeoutSeconds", "SECONDS", "how long a received message stays hidden (default 60)"),
         ("--max-receive-count", "MaxReceiveCount", "N", "receives before a message moves to the dead-letter queue (default 5)"),
+        ("--fault-rate", "FaultRate", "0..1", "testing: share of @connections POSTs failed on purpose, not delivered (default 0)"),
+        ("--fault-status", "FaultStatus", "CODES", "testing: statuses for those faults, among 429,500,502,503,504 (default 429,500,503)"),
+        ("--fault-latency-ms", "FaultLatencyMs", "MS", "testing: each @connections POST answers up to this much later, at random (default 0)"),
+        ("--fault-seed", "FaultSeed", "N", "testing: seed for the fault dice, to repeat a run (default: random)"),
     ];
 
     /// <summary>Switch → configuration key, for <c>AddCommandLine</c>.</summary>

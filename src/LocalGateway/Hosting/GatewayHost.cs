@@ -77,7 +77,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         configureLogging(builder.Logging);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Parse(Options.Host), Options.Port));
-        builder.Services.AddSingleton(_queue).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway();
+        builder.Services.AddSingleton(_queue).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => api.Faults = Options.ToFaultOptions());
         _app = builder.Build();
         _app.UseApiGateway();
         var registry = _app.Services.GetRequiredService<ConnectionRegistry>();

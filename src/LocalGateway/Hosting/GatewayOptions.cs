@@ -1,3 +1,6 @@
+using System.Globalization;
+using SocketRelay.LocalGateway.ApiGateway;
+
 namespace SocketRelay.LocalGateway.Hosting;
 
 /// <summary>Every setting of the local gateway; bound from the command line, <c>appsettings.json</c> and <c>Gateway__*</c> environment variables.</summary>
@@ -34,8 +37,50 @@ public sealed class GatewayOptions
 
     public int MaxReceiveCount { get; set; } = 5;
 
+    /// <summary>Testing: the share (0–1) of <c>@connections</c> <c>POST</c>s answered with a <see cref="FaultStatus"/> instead of delivered.</summary>
+    public double FaultRate { get; set; }
+
+    /// <summary>Testing: comma-separated statuses for injected faults, among 429, 500, 502, 503, 504.</summary>
+    public string FaultStatus { get; set; } = "429,500,503";
+
+    /// <summary>Testing: each <c>@connections</c> <c>POST</c> answers up to this many milliseconds late (random).</summary>
+    public int FaultLatencyMs { get; set; }
+
+    /// <summary>Testing: seeds the fault dice so a run can be repeated.</summary>
+    public int? FaultSeed { get; set; }
+
+    /// <summary>The fault settings in the shape the <c>@connections</c> API takes; an unreadable status list yields no codes.</summary>
+    public ConnectionsFaultOptions ToFaultOptions() => new()
+    {
+        Rate = FaultRate,
+        StatusCodes = ParseStatusCodes(FaultStatus),
+        LatencyMs = FaultLatencyMs,
+        Seed = FaultSeed,
+    };
+
+    private static List<int> ParseStatusCodes(string text)
+    {
+        var codes = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+            {
+                return [];
+            }
+
+            codes.Add(code);
+        }
+
+        return codes;
+    }
+
     public IEnumerable<string> Problems()
     {
+        foreach (var problem in ToFaultOptions().Problems())
+        {
+            yield return problem;
+        }
+
         if (Port is < 0 or > 65535)
         {
             yield return $"--port must be 0–65535 (was {Port})";

@@ -24,6 +24,9 @@ public static class StatusEndpoints
         return endpoints;
     }
 
-    private static bool IsLoopback(HttpContext http) =>
-        http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
+    private static bool IsLoopback(HttpContext http) => IsCallerAllowed(http.Connection.RemoteIpAddress);
+
+    /// <summary>The status has no authentication, so only this machine may read it.</summary>
+    internal static bool IsCallerAllowed(IPAddress? remote) =>
+        remote is not null && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
 }

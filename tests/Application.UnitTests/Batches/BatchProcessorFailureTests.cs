@@ -46,13 +46,16 @@ public class BatchProcessorFailureTests
     }
 
     [Fact]
-    public async Task A_permanent_failure_holds_back_its_group_like_any_failure()
+    public async Task A_permanent_failure_is_reported_alone_and_the_rest_of_its_group_goes_on()
     {
         var fixture = new BatchFixture().Script("m1", DeliveryResult.Permanent("413 payload too large"));
 
         var result = await fixture.RunAsync(GroupOfFour);
 
-        Assert.Equal(["m1", "m2", "m3", "m4"], result.FailedIds());
+        // Holding m2–m4 back would cost them receives until redrive dead-letters them with m1 (ADR-005).
+        Assert.Equal(["m1"], result.FailedIds());
+        Assert.Equal(["m1", "m2", "m3", "m4"], fixture.Sent);
+        Assert.Equal(3, result.Delivered);
     }
 
     [Fact]
@@ -83,14 +86,14 @@ public class BatchProcessorFailureTests
     }
 
     [Fact]
-    public async Task A_record_that_can_never_succeed_is_reported_and_holds_back_its_group_only()
+    public async Task A_record_that_can_never_succeed_is_reported_alone_and_its_group_goes_on()
     {
         var fixture = new BatchFixture();
 
         var result = await fixture.RunAsync([Message("a1", "A"), Invalid("a2", "A"), Message("a3", "A"), Message("b1", "B")]);
 
-        Assert.Equal(["a2", "a3"], result.FailedIds());
-        Assert.Equal(["a1", "b1"], fixture.Sent.Order());
+        Assert.Equal(["a2"], result.FailedIds());
+        Assert.Equal(["a1", "a3", "b1"], fixture.Sent.Order());
         var error = Assert.Single(fixture.Logger.AtOrAbove(LogLevel.Error));
         Assert.Contains("no connectionId attribute", error.Message, StringComparison.Ordinal);
         Assert.Contains("a2", error.Message, StringComparison.Ordinal);

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace SocketRelay.LocalGateway.Tests.Reliability;
+
+/// <summary>
+/// The real gateway executable (<c>dotnet SocketRelay.LocalGateway.dll</c>, copied next to the test
+/// assembly) as a child process on a free loopback port, so a test can kill it with SIGKILL.
+/// </summary>
+internal sealed partial class GatewayProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private GatewayProcess(Process process, Uri webSocketUrl)
+    {
+        _process = process;
+        WebSocketUrl = webSocketUrl;
+        HttpUrl = new UriBuilder(webSocketUrl) { Scheme = "http" }.Uri;
+    }
+
+    public Uri WebSocketUrl { get; }
+
+    public Uri HttpUrl { get; }
+
+    public static async Task<GatewayProcess> StartAsync(string dataDir, params string[] options)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { GatewayAssembly(), "--port", "0", "--data-dir", dataDir }.Concat(options))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = new List<string>();
+        // Function logs go to standard output too: it is read to the end so the child never blocks on a full pipe.
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                ready.TrySetException(new InvalidOperationException("The gateway exited before it was ready: " + string.Join('\n', lines.TakeLast(20))));
+                return;
+            }
+
+            lock (lines)
+            {
+                lines.Add(e.Data);
+            }
+
+            if (WebSocketLine().Match(e.Data) is { Success: true } match)
+            {
+                ready.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (lines)
+                {
+                    lines.Add(e.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            return new GatewayProcess(process, await ready.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or <c>kill -9</c>.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            KillHard();
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"WebSocket API\s+(ws://\S+)")]
+    private static partial Regex WebSocketLine();
+
+    private static string GatewayAssembly() =>
+        Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll");
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace SocketRelay.LocalGateway.Tests.Reliability;
+
+/// <summary>
+/// A message whose reply can never be delivered (docs/decisions/ADR-005-undeliverable-replies.md):
+/// it ends in the dead-letter queue after <c>maxReceiveCount</c> receives, and its group goes on.
+/// </summary>
+public sealed class PoisonMessageTests
+{
+    [Fact]
+    public async Task A_message_whose_reply_is_over_128_KB_is_dead_lettered_and_later_messages_of_its_group_are_delivered()
+    {
+        await using var gateway = await ReliabilityGateway.StartAsync(
+            options =>
+            {
+                options.MaxReceiveCount = 2;
+                options.FunctionTimeoutSeconds = 2;
+                options.VisibilityTimeoutSeconds = 2;
+            },
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["SOCKETRELAY_DEADLINE_MARGIN_MS"] = "300" });
+        await using var sender = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "poisoned");
+        await using var bystander = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "healthy");
+
+        await sender.SendAsync(0);
+        await sender.SendLargeAsync(OversizedReplyBody(seq: 1));
+        await sender.SendAsync(2);
+        await sender.SendAsync(3);
+        var bystanderStarted = Stopwatch.StartNew();
+        await bystander.SendAsync(0);
+
+        await WaitAsync(() => bystander.UniqueReplies == 1, TimeSpan.FromSeconds(10));
+        Assert.True(bystanderStarted.Elapsed < TimeSpan.FromSeconds(2), "another group waited for the poisoned one");
+        var drained = await gateway.Status.WaitUntilDrainedAsync(5, TimeSpan.FromSeconds(30));
+        await WaitAsync(() => sender.UniqueReplies == 3, TimeSpan.FromSeconds(5));
+
+        Assert.Equal([0, 2, 3], sender.ReceivedSeqs);
+        Assert.Equal((5, 4, 1), (drained.Accepted, drained.Completed, drained.DlqDepth));
+        Assert.Contains("413", gateway.FunctionLogs.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// About 70 KB of <c>\"</c> pairs: accepted (under 128 KB), but the reply envelope escapes each
+    /// pair again, so the reply is over 128 KB and <c>@connections</c> answers 413 every time.
+    /// </summary>
+    private static string OversizedReplyBody(int seq) =>
+        $$"""{"MessageGroupId":"poisoned","seq":{{seq}},"quotes":"{{string.Concat(Enumerable.Repeat("\\\"", 35 * 1024))}}"}""";
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "the expected replies did not arrive");
+            await Task.Delay(50);
+        }
+    }
+}
