@@ -31,7 +31,7 @@ public class AotFunctionTests(AotFunctionFixture fixture) : IClassFixture<AotFun
         var result = await fixture.Runtime.InvokeAsync(batch, Timeout);
 
         Assert.Equal(InvocationOutcome.Response, result.Outcome);
-        // The malformed c1 is parked alone (ADR-005): c2 after it is answered.
+        // The malformed c1 is parked alone (ADR-008): c2 after it is answered.
         Assert.Equal(["b1", "c1", "b2"], SqsEventBuilder.FailedIds(result));
         Assert.Equal(["{\"n\":1}", "{\"n\":5}"], Replies("e2e-ok").Select(r => r.Message));
         Assert.Equal(5, connections.Attempts.Count(id => id == "e2e-broken")); // 1 + 4 retries

@@ -18,7 +18,7 @@ namespace SocketRelay.Application.Batches;
 /// succeeded is reported;</item>
 /// <item>a gone client counts as done and never blocks its group;</item>
 /// <item>a message that can never succeed (a malformed record, or 403/413/other 4xx) is reported
-/// failed alone, so redrive parks it in the DLQ, and the rest of its group goes on (ADR-005);</item>
+/// failed alone, so redrive parks it in the DLQ, and the rest of its group goes on (ADR-008);</item>
 /// <item>no message starts after <c>deadline - DeadlineSafetyMargin</c>, and the processor returns
 /// by then even if a port does not, reporting whatever is not done.</item>
 /// </list>

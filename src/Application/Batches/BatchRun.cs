@@ -12,7 +12,7 @@ internal enum ItemState
     Unanswered,
     Failed,
 
-    /// <summary>Can never succeed: reported failed, so redrive parks it in the DLQ, but its group goes on (ADR-005).</summary>
+    /// <summary>Can never succeed: reported failed, so redrive parks it in the DLQ, but its group goes on (ADR-008).</summary>
     Parked,
 }
 

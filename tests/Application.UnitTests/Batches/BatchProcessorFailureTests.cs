@@ -52,7 +52,7 @@ public class BatchProcessorFailureTests
 
         var result = await fixture.RunAsync(GroupOfFour);
 
-        // Holding m2–m4 back would cost them receives until redrive dead-letters them with m1 (ADR-005).
+        // Holding m2–m4 back would cost them receives until redrive dead-letters them with m1 (ADR-008).
         Assert.Equal(["m1"], result.FailedIds());
         Assert.Equal(["m1", "m2", "m3", "m4"], fixture.Sent);
         Assert.Equal(3, result.Delivered);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 
 /// <summary>
-/// A message whose reply can never be delivered (docs/decisions/ADR-005-undeliverable-replies.md):
+/// A message whose reply can never be delivered (docs/decisions/ADR-008-undeliverable-messages-are-parked.md):
 /// it ends in the dead-letter queue after <c>maxReceiveCount</c> receives, and its group goes on.
 /// </summary>
 public sealed class PoisonMessageTests
