@@ -71,7 +71,7 @@ public sealed class SecurityTests
         await using var client = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "logged");
         await client.SendLargeAsync($$"""{"MessageGroupId":"logged","secret":"{{Secret}}","seq":0}""");
         await client.SendLargeAsync($$"""{"MessageGroupId":"a b","secret":"{{Secret}}","seq":1}""");
-        await gateway.Status.WaitUntilDrainedAsync(2, TimeSpan.FromSeconds(20));
+        await gateway.Status.WaitUntilDrainedAsync(2, TimeSpan.FromSeconds(45)); // a reply failed by injected faults waits out the 10 s visibility timeout
 
         await WaitUntilAsync(() => client.UniqueReplies == 1 && client.ErrorFrames == 1);
         Assert.Contains(gatewayLogs.Entries, e => e.Message.Contains("rejected", StringComparison.Ordinal));
