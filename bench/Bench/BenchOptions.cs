@@ -65,6 +65,6 @@ public sealed class BenchOptions
         value ?? throw new ArgumentException($"{option} is required for this benchmark");
 
     public EndToEndSettings EndToEnd() => Quick
-        ? new(Connections, 1000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(8), 1, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5), 1000, 40_000, 1, 500)
-        : new(Connections, 1000, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 1000, 40_000, 3, 500);
+        ? new(Connections, 1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6), 1, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 1000, 40_000, 1, 200)
+        : new(Connections, 1000, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 1000, 40_000, 3, 200);
 }

@@ -11,6 +11,14 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SocketRelay.Bench;
 
 // Run by bench/run, which builds and passes the artifacts: see bench/README.md.
+// A measurement that cannot run ends the driver non-zero with the reason; no JSON is written then.
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    Console.Error.WriteLine($"bench: a measurement could not run: {(e.ExceptionObject as Exception)?.Message}");
+    Console.Error.WriteLine(e.ExceptionObject);
+    Console.Error.Flush();
+    Environment.Exit(1);
+};
 var options = BenchOptions.Parse(args);
 var results = new Dictionary<string, double>(StringComparer.Ordinal);
 var details = new Dictionary<string, object>(StringComparer.Ordinal);
