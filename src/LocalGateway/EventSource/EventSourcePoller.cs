@@ -48,12 +48,11 @@ public sealed partial class EventSourcePoller(IFifoQueue queue, LocalRuntimeApi 
         var payload = SqsEventFactory.Build(messages, options.QueueArn, options.Region);
         var result = await runtime.InvokeAsync(payload, options.FunctionTimeout, cancellationToken: cancellationToken);
         var failed = FailedMessageIds(result, messages);
-        foreach (var message in messages)
+        var done = messages.Where(m => !failed.Contains(m.MessageId)).Select(m => m.ReceiptHandle).ToList();
+        if (done.Count > 0)
         {
-            if (!failed.Contains(message.MessageId))
-            {
-                await queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
-            }
+            // One batched delete: one queue write (and, for SQLite, one disk flush) per batch.
+            await queue.DeleteBatchAsync(done, CancellationToken.None);
         }
 
         return messages.Count;

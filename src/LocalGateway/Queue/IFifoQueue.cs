@@ -32,6 +32,23 @@ public interface IFifoQueue
     Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Deletes several received messages at once (SQS's <c>DeleteMessageBatch</c>); the result says,
+    /// handle by handle, what <see cref="DeleteAsync"/> would have returned. A queue that can do it in
+    /// one write overrides this; by default the messages are deleted one after another.
+    /// </summary>
+    async Task<IReadOnlyList<bool>> DeleteBatchAsync(IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receiptHandles);
+        var deleted = new bool[receiptHandles.Count];
+        for (var i = 0; i < deleted.Length; i++)
+        {
+            deleted[i] = await DeleteAsync(receiptHandles[i], cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
     /// Sets the remaining visibility timeout of an in-flight message; zero makes it visible now.
     /// Returns false when the handle is unknown, stale or the message is no longer in flight.
     /// </summary>

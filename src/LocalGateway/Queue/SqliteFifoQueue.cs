@@ -148,6 +148,40 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         return deleted;
     }
 
+    /// <remarks>One transaction, so one disk flush, for the whole batch instead of one per message.</remarks>
+    public async Task<IReadOnlyList<bool>> DeleteBatchAsync(IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receiptHandles);
+        var deleted = new bool[receiptHandles.Count];
+        var known = new List<(int Index, long Sequence, string Handle)>(receiptHandles.Count);
+        for (var i = 0; i < receiptHandles.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(receiptHandles[i]);
+            if (ReceiptHandle.TryGetSequence(receiptHandles[i], out var sequence))
+            {
+                known.Add((i, sequence, receiptHandles[i]));
+            }
+        }
+
+        if (known.Count == 0)
+        {
+            return deleted;
+        }
+
+        var results = await LockedAsync(() => _store.DeleteMany(known.ConvertAll(k => (k.Sequence, k.Handle))), cancellationToken);
+        for (var k = 0; k < known.Count; k++)
+        {
+            deleted[known[k].Index] = results[k];
+        }
+
+        if (results.Any(d => d))
+        {
+            _signal.Pulse();
+        }
+
+        return deleted;
+    }
+
     public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receiptHandle);

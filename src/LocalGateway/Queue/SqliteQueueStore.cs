@@ -132,6 +132,22 @@ internal sealed class SqliteQueueStore : IDisposable
         return true;
     });
 
+    /// <summary>Deletes each (sequence, handle) pair as <see cref="Delete"/> would, all in one transaction.</summary>
+    public IReadOnlyList<bool> DeleteMany(IReadOnlyList<(long Sequence, string ReceiptHandle)> messages) => InTransaction(() =>
+    {
+        var deleted = new bool[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (Run(_delete, messages[i].Sequence, messages[i].ReceiptHandle).ExecuteNonQuery() == 1)
+            {
+                Run(_countCompleted).ExecuteNonQuery();
+                deleted[i] = true;
+            }
+        }
+
+        return (IReadOnlyList<bool>)deleted;
+    });
+
     public bool ChangeVisibility(long sequence, string receiptHandle, long visibleAt, long now) =>
         Run(_changeVisibility, visibleAt, sequence, receiptHandle, now).ExecuteNonQuery() == 1;
 

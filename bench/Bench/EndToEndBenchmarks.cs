@@ -1,0 +1,107 @@
+namespace SocketRelay.Bench;
+
+/// <summary>How long and how hard the end-to-end runs push.</summary>
+public sealed record EndToEndSettings(
+    int Connections, double LatencyRate, TimeSpan Warmup, TimeSpan LatencyDuration, int LatencyRepeats,
+    TimeSpan StepDuration, TimeSpan Drain, double StartRate, double MaxRate, int Bisections, double SustainedP99LimitMs);
+
+/// <summary>
+/// End to end over real WebSockets: send → reply received. Latency at a fixed offered rate, and the
+/// highest offered rate that is sustained: every message answered, p99 within
+/// <see cref="EndToEndSettings.SustainedP99LimitMs"/> (a backlog that keeps growing fails it), and
+/// replies arriving at ≥ 95% of the offered rate.
+/// </summary>
+public static class EndToEndBenchmarks
+{
+    public static async Task<List<LoadResult>> LatencyAsync(ServerProcess server, EndToEndSettings settings, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
+        await using var load = await LoadGenerator.ConnectAsync(server.WebSocketUrl, settings.Connections, CancellationToken.None);
+        log($"{server.Name}: {settings.Connections} connections open; warming up at {settings.LatencyRate:F0} msg/s");
+        await load.RunAsync(settings.LatencyRate, settings.Warmup, settings.Drain, CancellationToken.None);
+        var runs = new List<LoadResult>();
+        for (var i = 0; i < settings.LatencyRepeats; i++)
+        {
+            var result = await load.RunAsync(settings.LatencyRate, settings.LatencyDuration, settings.Drain, CancellationToken.None);
+            log($"{server.Name}: latency run {i + 1}: {Describe(result)}");
+            runs.Add(result);
+        }
+
+        return runs;
+    }
+
+    /// <summary>Raises the offered rate ×1.5 until a step fails, then bisects between the last pass and the first failure.</summary>
+    public static async Task<(LoadResult? Best, List<LoadResult> Steps)> MaxSustainedAsync(
+        ServerProcess server, EndToEndSettings settings, HttpClient http, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
+        await using var load = await LoadGenerator.ConnectAsync(server.WebSocketUrl, settings.Connections, CancellationToken.None);
+        await load.RunAsync(settings.StartRate / 2, settings.Warmup, settings.Drain, CancellationToken.None);
+        var steps = new List<LoadResult>();
+        LoadResult? best = null;
+        double? failedAt = null;
+
+        async Task<bool> TryRate(double rate)
+        {
+            var result = await load.RunAsync(rate, settings.StepDuration, settings.Drain, CancellationToken.None);
+            var sustained = IsSustained(result, settings);
+            log($"{server.Name}: step {rate,7:F0} msg/s offered: {Describe(result)} → {(sustained ? "sustained" : "not sustained")}");
+            steps.Add(result);
+            await server.WaitForDrainedAsync(http, TimeSpan.FromSeconds(60));
+            if (sustained && (best is null || result.AchievedPerSecond > best.AchievedPerSecond))
+            {
+                best = result;
+            }
+
+            return sustained;
+        }
+
+        var rate = settings.StartRate;
+        while (rate <= settings.MaxRate)
+        {
+            if (!await TryRate(rate))
+            {
+                failedAt = rate;
+                break;
+            }
+
+            rate *= 1.5;
+        }
+
+        // Below the start rate when even that failed; between the last pass and the failure otherwise.
+        var low = best?.OfferedPerSecond ?? 0;
+        for (var i = 0; failedAt is { } high && i < settings.Bisections + (best is null ? 3 : 0); i++)
+        {
+            var middle = Math.Round((low + high) / 2 / 50) * 50;
+            if (middle <= low || middle >= high)
+            {
+                break;
+            }
+
+            if (await TryRate(middle))
+            {
+                low = middle;
+            }
+            else
+            {
+                failedAt = middle;
+            }
+        }
+
+        return (best, steps);
+    }
+
+    public static bool IsSustained(LoadResult result, EndToEndSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(settings);
+        return result.Lost == 0 && result.P99Ms <= settings.SustainedP99LimitMs && result.AchievedPerSecond >= 0.95 * result.OfferedPerSecond;
+    }
+
+    public static string Describe(LoadResult r) =>
+        $"{r.Received}/{r.Sent} answered ({r.Lost} lost), {r.AchievedPerSecond:F0} msg/s, p50 {r.P50Ms:F1} ms, p95 {r.P95Ms:F1} ms, p99 {r.P99Ms:F1} ms, max {r.MaxMs:F1} ms";
+}

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace SocketRelay.Bench;
+
+/// <summary>What one open-loop load step measured.</summary>
+/// <param name="AchievedPerSecond">Replies received / (last reply − first scheduled send).</param>
+public sealed record LoadResult(
+    double OfferedPerSecond, int Sent, int Received, int Lost, double AchievedPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
+
+/// <summary>
+/// An open-loop WebSocket load generator: N connections, messages scheduled at a fixed rate and dealt
+/// round-robin over the connections, each reply matched to its message by the id in the echoed body.
+/// Latency is measured from the <em>scheduled</em> send time, so a generator or server that falls
+/// behind shows up in the figures instead of hiding (no coordinated omission).
+/// </summary>
+public sealed class LoadGenerator : IAsyncDisposable
+{
+    private readonly List<Connection> _connections = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private long _nextId;
+    private Step? _step;
+
+    public static async Task<LoadGenerator> ConnectAsync(Uri url, int connections, CancellationToken cancellationToken)
+    {
+        var generator = new LoadGenerator();
+        using var opening = new SemaphoreSlim(64);
+        var tasks = Enumerable.Range(0, connections).Select(async _ =>
+        {
+            await opening.WaitAsync(cancellationToken);
+            try
+            {
+                var socket = new ClientWebSocket();
+                socket.Options.KeepAliveInterval = TimeSpan.Zero;
+                await socket.ConnectAsync(url, cancellationToken);
+                return new Connection(socket);
+            }
+            finally
+            {
+                opening.Release();
+            }
+        }).ToList();
+        generator._connections.AddRange(await Task.WhenAll(tasks));
+        foreach (var connection in generator._connections)
+        {
+            connection.Start(generator.OnReply, generator._stopping.Token);
+        }
+
+        return generator;
+    }
+
+    /// <summary>Offers <paramref name="rate"/> msg/s for <paramref name="duration"/>, then waits up to <paramref name="drain"/> for the last replies.</summary>
+    public async Task<LoadResult> RunAsync(double rate, TimeSpan duration, TimeSpan drain, CancellationToken cancellationToken)
+    {
+        var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
+        var step = new Step(Interlocked.Add(ref _nextId, total) - total, total);
+        Volatile.Write(ref _step, step);
+        var ticksPerMessage = Stopwatch.Frequency / rate;
+        step.Start = Stopwatch.GetTimestamp();
+        for (var k = 0; k < total; k++)
+        {
+            var due = step.Start + (long)(k * ticksPerMessage);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+
+            step.ScheduledAt[k] = due;
+            _connections[k % _connections.Count].Send(step.FirstId + k);
+        }
+
+        var drainUntil = Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency);
+        while (Volatile.Read(ref step.ReceivedCount) < total && Stopwatch.GetTimestamp() < drainUntil)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return step.Result(rate);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_connections.Select(c => c.CloseAsync()));
+        _stopping.Dispose();
+    }
+
+    private void OnReply(long id, long receivedAt)
+    {
+        var step = Volatile.Read(ref _step);
+        if (step is null || id < step.FirstId || id >= step.FirstId + step.Total)
+        {
+            return; // a late reply to an earlier step
+        }
+
+        var k = (int)(id - step.FirstId);
+        if (Interlocked.Exchange(ref step.Received[k], 1) == 0)
+        {
+            step.LatencyTicks[k] = receivedAt - step.ScheduledAt[k];
+            Interlocked.Increment(ref step.ReceivedCount);
+            InterlockedMax(ref step.LastReceivedAt, receivedAt);
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    /// <summary>The id is the number after <c>"i":</c> in the echoed body, the reply's <c>message</c> string.</summary>
+    internal static bool TryReadId(ReadOnlySpan<byte> reply, out long id)
+    {
+        id = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(reply);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("message"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                {
+                    var body = reader.GetString()!;
+                    var at = body.IndexOf("\"i\":", StringComparison.Ordinal);
+                    if (at < 0)
+                    {
+                        return false;
+                    }
+
+                    var digits = body.AsSpan(at + 4);
+                    var end = digits.IndexOfAnyExceptInRange('0', '9');
+                    return long.TryParse(end < 0 ? digits : digits[..end], NumberStyles.None, CultureInfo.InvariantCulture, out id);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return false;
+    }
+
+    private sealed class Step(long firstId, int total)
+    {
+        public readonly long FirstId = firstId;
+        public readonly int Total = total;
+        public readonly long[] ScheduledAt = new long[total];
+        public readonly long[] LatencyTicks = new long[total];
+        public readonly int[] Received = new int[total];
+        public long Start;
+        public int ReceivedCount;
+        public long LastReceivedAt;
+
+        public LoadResult Result(double rate)
+        {
+            var latencies = new List<double>(Total);
+            for (var k = 0; k < Total; k++)
+            {
+                if (Volatile.Read(ref Received[k]) == 1)
+                {
+                    latencies.Add(LatencyTicks[k] * 1000.0 / Stopwatch.Frequency);
+                }
+            }
+
+            var received = latencies.Count;
+            var span = (Volatile.Read(ref LastReceivedAt) - Start) / (double)Stopwatch.Frequency;
+            return new LoadResult(
+                rate, Total, received, Total - received, span > 0 ? received / span : 0,
+                Statistics.Percentile(latencies, 50), Statistics.Percentile(latencies, 95), Statistics.Percentile(latencies, 99),
+                latencies.Count > 0 ? latencies.Max() : double.NaN);
+        }
+    }
+
+    private sealed class Connection(ClientWebSocket socket)
+    {
+        private readonly Channel<long> _outbox = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+        private Task _sending = Task.CompletedTask;
+        private Task _receiving = Task.CompletedTask;
+
+        public void Start(Action<long, long> onReply, CancellationToken stopping)
+        {
+            _sending = Task.Run(() => SendLoopAsync(stopping), CancellationToken.None);
+            _receiving = Task.Run(() => ReceiveLoopAsync(onReply, stopping), CancellationToken.None);
+        }
+
+        public void Send(long id) => _outbox.Writer.TryWrite(id);
+
+        public async Task CloseAsync()
+        {
+            _outbox.Writer.TryComplete();
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bench done", timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+            {
+            }
+
+            await Task.WhenAll(_sending, _receiving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            socket.Dispose();
+        }
+
+        private async Task SendLoopAsync(CancellationToken stopping)
+        {
+            var buffer = new byte[64];
+            await foreach (var id in _outbox.Reader.ReadAllAsync(stopping))
+            {
+                var length = Encoding.UTF8.GetBytes($$"""{"i":{{id}}}""", buffer);
+                await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, stopping);
+            }
+        }
+
+        private async Task ReceiveLoopAsync(Action<long, long> onReply, CancellationToken stopping)
+        {
+            var buffer = new byte[16 * 1024];
+            while (socket.State == WebSocketState.Open || socket.State == WebSocketState.CloseSent)
+            {
+                var filled = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.AsMemory(filled), stopping);
+                    filled += result.Count;
+                }
+                while (!result.EndOfMessage && filled < buffer.Length);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                var receivedAt = Stopwatch.GetTimestamp();
+                if (TryReadId(buffer.AsSpan(0, filled), out var id))
+                {
+                    onReply(id, receivedAt);
+                }
+            }
+        }
+    }
+}

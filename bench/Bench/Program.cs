@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SocketRelay.Bench;
+
+// Run by bench/run, which builds and passes the artifacts: see bench/README.md.
+// A measurement that cannot run ends the driver non-zero with the reason; no JSON is written then.
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    Console.Error.WriteLine($"bench: a measurement could not run: {(e.ExceptionObject as Exception)?.Message}");
+    Console.Error.WriteLine(e.ExceptionObject);
+    Console.Error.Flush();
+    Environment.Exit(1);
+};
+var options = BenchOptions.Parse(args);
+var results = new Dictionary<string, double>(StringComparer.Ordinal);
+var details = new Dictionary<string, object>(StringComparer.Ordinal);
+var started = DateTime.UtcNow;
+void Log(string line) => Console.WriteLine($"[bench {DateTime.UtcNow - started:mm\\:ss}] {line}");
+
+if (options.Runs("batch"))
+{
+    Log("batch: BatchProcessor vs the seed's sequential loop (BenchmarkDotNet, in-process)");
+    var job = Job.Default
+        .WithToolchain(InProcessEmitToolchain.DontLogOutput)
+        .WithStrategy(RunStrategy.Monitoring)
+        .WithLaunchCount(1)
+        .WithWarmupCount(1)
+        .WithIterationCount(options.Quick ? 5 : 15)
+        .WithInvocationCount(1)
+        .WithUnrollFactor(1);
+    var config = ManualConfig.CreateEmpty()
+        .AddJob(job)
+        .AddColumnProvider(DefaultConfig.Instance.GetColumnProviders().ToArray())
+        .AddLogger(NullLogger.Instance)
+        .WithArtifactsPath(Path.Combine(options.Scratch, "BenchmarkDotNet.Artifacts"));
+    var summary = BenchmarkRunner.Run<BatchBenchmarks>(config);
+    MarkdownExporter.Console.ExportToLog(summary, ConsoleLogger.Default);
+    var medians = summary.Reports.Where(r => r.ResultStatistics is not null).ToDictionary(
+        r => (r.BenchmarkCase.Descriptor.WorkloadMethod.Name, (int)r.BenchmarkCase.Parameters["Groups"]),
+        r => r.ResultStatistics!.Median / 1e6);
+    foreach (var groups in new[] { 1, 3, 10 })
+    {
+        if (!medians.TryGetValue(("SequentialLoop", groups), out var sequential) || !medians.TryGetValue(("Processor", groups), out var processor))
+        {
+            return Fail($"batch benchmark with {groups} groups produced no result");
+        }
+
+        var key = groups == 10 ? "batch_speedup_vs_sequential" : $"batch_speedup_vs_sequential_{groups}_groups";
+        results[key] = sequential / processor;
+        details[$"batch_{groups}_groups_sequential_ms"] = sequential;
+        details[$"batch_{groups}_groups_processor_ms"] = processor;
+    }
+}
+
+if (options.Runs("function"))
+{
+    await using var connections = await ConnectionsStub.StartAsync();
+    var aot = new FunctionCommand("aot", options.Require(options.AotBootstrap, "--aot"), "");
+    var jit = new FunctionCommand("jit", "dotnet", $"\"{options.Require(options.JitDll, "--jit")}\"");
+    var starts = options.Quick ? 10 : 25;
+    var aotStarts = new List<double>();
+    var jitStarts = new List<double>();
+
+    // Interleaved, so that whatever else the machine is doing weighs on both alike.
+    for (var round = 0; round < starts; round++)
+    {
+        aotStarts.AddRange(await FunctionBenchmarks.ColdStartsAsync(aot, 1, connections));
+        jitStarts.AddRange(await FunctionBenchmarks.ColdStartsAsync(jit, 1, connections));
+    }
+
+    results["aot_cold_start_ms"] = Statistics.Median(aotStarts);
+    results["jit_cold_start_ms"] = Statistics.Median(jitStarts);
+    results["aot_vs_jit_cold_start_ratio"] = results["aot_cold_start_ms"] / results["jit_cold_start_ms"];
+    details["aot_cold_starts_ms"] = aotStarts;
+    details["jit_cold_starts_ms"] = jitStarts;
+    Log($"cold start: AOT median {results["aot_cold_start_ms"]:F1} ms (min {aotStarts.Min():F1}, max {aotStarts.Max():F1}), JIT median {results["jit_cold_start_ms"]:F1} ms (min {jitStarts.Min():F1}, max {jitStarts.Max():F1}) over {starts} starts each");
+
+    var rssRuns = new List<double>();
+    for (var i = 0; i < (options.Quick ? 1 : 3); i++)
+    {
+        var (peakMb, elapsed) = await FunctionBenchmarks.PeakRssAsync(aot, 1000, connections);
+        rssRuns.Add(peakMb);
+        Log($"rss: AOT bootstrap peak RSS {peakMb:F1} MB over 1,000 batches of 10 ({elapsed.TotalSeconds:F1} s, {10_000 / elapsed.TotalSeconds:F0} msg/s through the Runtime API)");
+    }
+
+    results["aot_rss_mb"] = Statistics.Median(rssRuns);
+    results["function_zip_mb"] = new FileInfo(options.Require(options.Zip, "--zip")).Length / 1024.0 / 1024.0;
+    details["aot_bootstrap_mb"] = new FileInfo(aot.FileName).Length / 1024.0 / 1024.0;
+}
+
+using var http = new HttpClient();
+var settings = options.EndToEnd();
+if (options.Runs("e2e") || options.Runs("e2e-ours"))
+{
+    LoadResult latency;
+    LoadResult ours;
+    await using (var gateway = await ServerProcess.StartGatewayAsync(options.Require(options.GatewayDll, "--gateway"), options.Scratch, options.Pollers, options.FunctionBinary))
+    {
+        Log($"e2e: local gateway pid {gateway.ProcessId}, {options.Pollers} pollers, function {(options.FunctionBinary is null ? "in-process" : options.FunctionBinary)}");
+        var runs = await EndToEndBenchmarks.LatencyAsync(gateway, settings, Log);
+        latency = MedianRun(runs);
+        var (best, steps) = await EndToEndBenchmarks.MaxSustainedAsync(gateway, settings, http, Log);
+        ours = best ?? throw new InvalidOperationException($"the local gateway sustained no offered rate: {string.Join("; ", steps.Select(EndToEndBenchmarks.Describe))}");
+        details["e2e_latency_runs"] = runs;
+        details["e2e_steps"] = steps;
+    }
+
+    if (latency.Lost > 0)
+    {
+        Log($"warning: {latency.Lost} of {latency.Sent} messages unanswered in the latency run");
+    }
+
+    results["e2e_p50_ms"] = latency.P50Ms;
+    results["e2e_p95_ms"] = latency.P95Ms;
+    results["e2e_p99_ms"] = latency.P99Ms;
+    results["e2e_msgs_per_s"] = ours.AchievedPerSecond;
+    details["e2e_latency_lost"] = latency.Lost;
+}
+
+if (options.Runs("e2e") || options.Runs("e2e-theirs"))
+{
+    await using (var offline = await ServerProcess.StartServerlessOfflineAsync(options.Require(options.ServerlessOfflineDir, "--serverless-offline")))
+    {
+        Log($"e2e: serverless-offline pid {offline.ProcessId}");
+        var runs = await EndToEndBenchmarks.LatencyAsync(offline, settings, Log);
+        var theirLatency = MedianRun(runs);
+        var (best, steps) = await EndToEndBenchmarks.MaxSustainedAsync(offline, settings, http, Log);
+        var theirs = best ?? throw new InvalidOperationException($"serverless-offline sustained no offered rate: {string.Join("; ", steps.Select(EndToEndBenchmarks.Describe))}");
+        if (results.TryGetValue("e2e_msgs_per_s", out var ours))
+        {
+            results["e2e_vs_serverless_offline_ratio"] = ours / theirs.AchievedPerSecond;
+        }
+
+        details["serverless_offline_msgs_per_s"] = theirs.AchievedPerSecond;
+        details["serverless_offline_p50_ms"] = theirLatency.P50Ms;
+        details["serverless_offline_p95_ms"] = theirLatency.P95Ms;
+        details["serverless_offline_p99_ms"] = theirLatency.P99Ms;
+        details["serverless_offline_latency_runs"] = runs;
+        details["serverless_offline_steps"] = steps;
+    }
+}
+
+var document = new Dictionary<string, object>(StringComparer.Ordinal)
+{
+    ["mode"] = options.Quick ? "quick" : "full",
+    ["finished_utc"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+    ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+};
+foreach (var (key, value) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
+{
+    document[key] = Math.Round(value, 3);
+}
+
+document["details"] = details;
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+await File.WriteAllTextAsync(options.Output, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+Console.WriteLine();
+Console.Write(ResultTable.Render(results));
+Log($"wrote {options.Output}");
+return 0;
+
+static LoadResult MedianRun(List<LoadResult> runs) =>
+    new(runs[0].OfferedPerSecond, runs.Sum(r => r.Sent), runs.Sum(r => r.Received), runs.Sum(r => r.Lost),
+        Statistics.Median([.. runs.Select(r => r.AchievedPerSecond)]), Statistics.Median([.. runs.Select(r => r.P50Ms)]),
+        Statistics.Median([.. runs.Select(r => r.P95Ms)]), Statistics.Median([.. runs.Select(r => r.P99Ms)]), runs.Max(r => r.MaxMs));
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine($"bench: {message}");
+    return 1;
+}
