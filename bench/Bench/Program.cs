@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Exporters;
@@ -161,7 +162,7 @@ foreach (var (key, value) in results.OrderBy(r => r.Key, StringComparer.Ordinal)
 
 document["details"] = details;
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
-await File.WriteAllTextAsync(options.Output, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+await File.WriteAllTextAsync(options.Output, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }) + "\n");
 Console.WriteLine();
 Console.Write(ResultTable.Render(results));
 Log($"wrote {options.Output}");
