@@ -1,11 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SocketRelay.LocalGateway.Hosting;
 
 namespace SocketRelay.Bench;
 
@@ -35,7 +34,7 @@ public sealed class ConnectionsStub : IAsyncDisposable
             return Results.Ok();
         });
         await stub._app.StartAsync();
-        stub.Endpoint = stub._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        stub.Endpoint = stub._app.BoundAddress().ToString().TrimEnd('/');
         return stub;
     }
 

@@ -1,8 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.ApiGateway;
@@ -83,7 +81,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var registry = _app.Services.GetRequiredService<ConnectionRegistry>();
         _app.MapGatewayStatus(new GatewayStatus(_queue, () => registry.Count));
         await _app.StartAsync();
-        var bound = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var bound = _app.BoundAddress();
         HttpUrl = new UriBuilder(bound) { Host = Options.Host == "0.0.0.0" || Options.Host == "::" ? "127.0.0.1" : bound.Host }.Uri;
 
         _runtime = await LocalRuntimeApi.StartAsync(Options.RuntimeApiPort);

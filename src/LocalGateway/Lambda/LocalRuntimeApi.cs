@@ -3,12 +3,11 @@ using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.LambdaRuntime;
+using SocketRelay.LocalGateway.Hosting;
 
 namespace SocketRelay.LocalGateway.Lambda;
 
@@ -55,7 +54,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
         var api = new LocalRuntimeApi(builder.Build());
         api.MapRoutes();
         await api._app.StartAsync();
-        var address = new Uri(api._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = api._app.BoundAddress();
         api.Address = $"{address.Host}:{address.Port}";
         return api;
     }

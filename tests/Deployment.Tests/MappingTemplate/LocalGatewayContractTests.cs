@@ -3,8 +3,6 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Deployment.Tests.Support;
@@ -87,7 +85,7 @@ public sealed class LocalGatewayContractTests(SynthesizedTemplateFixture fixture
     }
 
     private static Uri WebSocketUrl(WebApplication app) =>
-        new UriBuilder(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) { Scheme = "ws" }.Uri;
+        new UriBuilder(app.BoundAddress()) { Scheme = "ws" }.Uri;
 
     /// <summary>Records sends; the contract is about what reaches the queue, so nothing is ever received.</summary>
     private sealed class CapturingQueue : IFifoQueue

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SocketRelay.LocalGateway.Hosting;
 
 namespace SocketRelay.Lambda.Tests.Support;
 
@@ -43,7 +42,7 @@ public sealed class FakeConnectionsApi : IAsyncDisposable
         var api = new FakeConnectionsApi(builder.Build());
         api._app.MapPost($"/{Stage}/@connections/{{id}}", api.HandleAsync);
         await api._app.StartAsync();
-        var address = api._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = api._app.BoundAddress().ToString().TrimEnd('/');
         api.Endpoint = new Uri($"{address}/{Stage}");
         return api;
     }
