@@ -1,3 +1,5 @@
+using SocketRelay.LocalGateway.Hosting;
+
 namespace SocketRelay.LocalGateway.EventSource;
 
 /// <summary>The local equivalent of a Lambda SQS event source mapping.</summary>
@@ -18,9 +20,11 @@ public sealed class EventSourceOptions
     /// <summary>Long-poll wait of each receive.</summary>
     public TimeSpan ReceiveWaitTime { get; set; } = TimeSpan.FromSeconds(1);
 
-    public string Region { get; set; } = "us-east-1";
+    /// <summary>Each record's <c>awsRegion</c>: the region of the queue and of the function.</summary>
+    public string Region { get; set; } = LocalIdentity.Default.Region;
 
-    public string QueueArn { get; set; } = "arn:aws:sqs:us-east-1:000000000000:socketrelay-local.fifo";
+    /// <summary>Each record's <c>eventSourceARN</c>: <c>arn:aws:sqs:{region}:{account}:{queue name}</c>.</summary>
+    public string QueueArn { get; set; } = LocalIdentity.Default.QueueArn;
 
     public void Validate()
     {

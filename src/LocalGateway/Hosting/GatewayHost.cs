@@ -25,9 +25,16 @@ public sealed class GatewayHost : IAsyncDisposable
     private IFunctionHost? _function;
     private Task[] _pollers = [];
 
-    private GatewayHost(GatewayOptions options) => Options = options;
+    private GatewayHost(GatewayOptions options)
+    {
+        Options = options;
+        Identity = options.ToIdentity();
+    }
 
     public GatewayOptions Options { get; }
+
+    /// <summary>The account, region and function every ARN, header and log line of this gateway names.</summary>
+    public LocalIdentity Identity { get; }
 
     /// <summary>The HTTP base address actually bound (the port is resolved when 0 was asked).</summary>
     public Uri HttpUrl { get; private set; } = null!;
@@ -85,8 +92,9 @@ public sealed class GatewayHost : IAsyncDisposable
         HttpUrl = new UriBuilder(bound) { Host = Options.Host == "0.0.0.0" || Options.Host == "::" ? "127.0.0.1" : bound.Host }.Uri;
 
         _runtime = await LocalRuntimeApi.StartAsync(Options.RuntimeApiPort);
+        _runtime.FunctionArn = Identity.FunctionArn;
         var loopbackEndpoint = new UriBuilder(HttpUrl) { Host = "127.0.0.1" }.Uri;
-        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, "us-east-1", environment);
+        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, Identity, environment);
         _function = Options.FunctionBinary is { } binary
             ? ChildProcessFunctionHost.Start(binary, Options.Pollers, _runtime.Address, functionEnvironment, functionLogs, _app.Services.GetRequiredService<ILogger<ChildProcessFunctionHost>>())
             : InProcessFunctionHost.Start(Options.Pollers, _runtime.Address, functionEnvironment, functionLogs);
@@ -96,6 +104,8 @@ public sealed class GatewayHost : IAsyncDisposable
             Pollers = Options.Pollers,
             FunctionTimeout = TimeSpan.FromSeconds(Options.FunctionTimeoutSeconds),
             VisibilityTimeout = TimeSpan.FromSeconds(Options.VisibilityTimeoutSeconds),
+            Region = Identity.Region,
+            QueueArn = Identity.QueueArn,
         };
         eventSource.Validate();
         var pollerLogger = _app.Services.GetRequiredService<ILogger<EventSourcePoller>>();

@@ -33,6 +33,15 @@ public sealed class GatewayOptions
 
     public int FunctionTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>The AWS region of every local ARN, of the SQS event records, and the function's <c>AWS_REGION</c> (its SigV4 signing region).</summary>
+    public string Region { get; set; } = LocalIdentity.DefaultRegion;
+
+    /// <summary>The function's name: <c>AWS_LAMBDA_FUNCTION_NAME</c>, its ARN, its log group and its log lines.</summary>
+    public string FunctionName { get; set; } = LocalIdentity.DefaultFunctionName;
+
+    /// <summary>Memory in MB the function is told it has (<c>AWS_LAMBDA_FUNCTION_MEMORY_SIZE</c>); not enforced locally.</summary>
+    public int FunctionMemoryMb { get; set; } = LocalIdentity.DefaultFunctionMemoryMb;
+
     public int VisibilityTimeoutSeconds { get; set; } = 60;
 
     public int MaxReceiveCount { get; set; } = 5;
@@ -74,9 +83,12 @@ public sealed class GatewayOptions
         return codes;
     }
 
+    /// <summary>The one account, region and function every ARN, header and log line is built from.</summary>
+    public LocalIdentity ToIdentity() => LocalIdentity.From(this);
+
     public IEnumerable<string> Problems()
     {
-        foreach (var problem in ToFaultOptions().Problems())
+        foreach (var problem in ToFaultOptions().Problems().Concat(LocalIdentity.Problems(this)))
         {
             yield return problem;
         }
