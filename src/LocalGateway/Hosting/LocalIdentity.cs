@@ -71,7 +71,8 @@ public sealed partial record LocalIdentity(string AccountId, string Region, stri
             yield return $"--region must be an AWS region name such as us-east-1 or eu-west-2 (was '{options.Region}')";
         }
 
-        if (options.Queue == "sqs" && Uri.TryCreate(options.SqsQueueUrl, UriKind.Absolute, out var queueUrl)
+        // Only when the gateway talks to AWS itself: behind --sqs-service-url the URL's host is just a name.
+        if (options.Queue == "sqs" && string.IsNullOrEmpty(options.SqsServiceUrl) && Uri.TryCreate(options.SqsQueueUrl, UriKind.Absolute, out var queueUrl)
             && AwsQueueHost().Match(queueUrl.Host) is { Success: true } host && host.Groups[1].Value != options.Region)
         {
             yield return $"--region ({options.Region}) must be the queue's region ({host.Groups[1].Value}): an event source mapping polls a queue in its function's region";

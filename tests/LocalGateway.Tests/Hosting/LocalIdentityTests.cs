@@ -79,12 +79,13 @@ public sealed class LocalIdentityTests
     }
 
     [Fact]
-    public void An_aws_queue_in_another_region_than_the_function_is_refused()
+    public void An_aws_queue_in_another_region_than_the_function_is_refused_unless_reached_through_another_endpoint()
     {
         var problems = FromCommandLine("--queue", "sqs", "--sqs-queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/relay.fifo").Problems();
 
         Assert.Contains("--region (us-east-1) must be the queue's region (eu-west-1): an event source mapping polls a queue in its function's region", problems);
         Assert.Empty(FromCommandLine("--queue", "sqs", "--region", "eu-west-1", "--sqs-queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/relay.fifo").Problems());
+        Assert.Empty(FromCommandLine("--queue", "sqs", "--sqs-queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/relay.fifo", "--sqs-service-url", "http://127.0.0.1:5000").Problems());
     }
 
     [Fact]
