@@ -17,7 +17,6 @@ internal sealed class SqliteQueueStore : IDisposable
     private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted;
     private readonly SqliteCommand _selectDeliverable, _deliver, _deadLetter, _removeMessage;
     private readonly SqliteCommand _delete, _countCompleted, _stats, _releaseLeases;
-    private readonly bool _fullSync;
     private readonly SqliteCommand _relaxedSync;
     private readonly SqliteCommand _fullSyncAgain;
     private long _receiveBatch;
@@ -26,12 +25,6 @@ internal sealed class SqliteQueueStore : IDisposable
     {
         _connection = connection;
         _begin = Prepare("BEGIN IMMEDIATE;");
-        using (var mode = connection.CreateCommand())
-        {
-            mode.CommandText = "PRAGMA synchronous;";
-            _fullSync = Convert.ToInt64(mode.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= 2;
-        }
-
         _relaxedSync = Prepare("PRAGMA synchronous = NORMAL;");
         _fullSyncAgain = Prepare("PRAGMA synchronous = FULL;");
         _commit = Prepare("COMMIT;");
@@ -98,11 +91,6 @@ internal sealed class SqliteQueueStore : IDisposable
     /// </summary>
     public IReadOnlyList<ReceivedMessage> Receive(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId)
     {
-        if (!_fullSync)
-        {
-            return ReceiveInTransaction(maxMessages, now, visibleAt, maxReceiveCount, senderId);
-        }
-
         _relaxedSync.ExecuteNonQuery();
         try
         {
