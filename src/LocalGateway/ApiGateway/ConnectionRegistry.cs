@@ -13,10 +13,6 @@ public sealed class ConnectionRegistry
 
     public int Count => _connections.Count;
 
-    /// <summary>Every live connection at this moment, oldest first.</summary>
-    public IReadOnlyList<ConnectionSnapshot> Snapshot() =>
-        [.. _connections.Values.Select(connection => connection.ToSnapshot()).OrderBy(snapshot => snapshot.ConnectedAt)];
-
     internal bool TryGet(ConnectionId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GatewayConnection? connection) =>
         _connections.TryGetValue(id, out connection);
 
