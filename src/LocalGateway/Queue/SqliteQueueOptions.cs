@@ -15,12 +15,6 @@ public sealed class SqliteQueueOptions
     public int MaxReceiveCount { get; set; } = 5;
 
     /// <summary>
-    /// True (the default) makes every accepted message survive a power loss, not only a crash of
-    /// the process; false trades that for speed (SQLite <c>synchronous=NORMAL</c>).
-    /// </summary>
-    public bool SynchronousFull { get; set; } = true;
-
-    /// <summary>
     /// How often a long poll looks at the clock when nothing wakes it. A send, delete or visibility
     /// change wakes it at once; this only bounds how late an expired visibility timeout is noticed.
     /// </summary>
