@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using SocketRelay.LocalGateway.ApiGateway;
 
 namespace SocketRelay.LocalGateway.Hosting;
@@ -48,6 +49,65 @@ public sealed class GatewayOptions
 
     /// <summary>Testing: seeds the fault dice so a run can be repeated.</summary>
     public int? FaultSeed { get; set; }
+
+    /// <summary>
+    /// Reads the <c>Gateway</c> section (command line, <c>appsettings.json</c>, <c>Gateway__*</c>
+    /// variables). A value that is not a number where one is needed is added to
+    /// <paramref name="problems"/> by its switch (e.g. <c>--port must be a whole number (was 'abc')</c>)
+    /// and the default kept; ranges are checked by <see cref="Problems"/>.
+    /// </summary>
+    public static GatewayOptions Load(IConfiguration section, ICollection<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(problems);
+        var options = new GatewayOptions();
+        options.Host = section[nameof(Host)] ?? options.Host;
+        options.Port = Integer(section, nameof(Port), problems) ?? options.Port;
+        options.DataDir = section[nameof(DataDir)] ?? options.DataDir;
+        options.RuntimeApiPort = Integer(section, nameof(RuntimeApiPort), problems) ?? options.RuntimeApiPort;
+        options.FunctionBinary = section[nameof(FunctionBinary)] ?? options.FunctionBinary;
+        options.Queue = section[nameof(Queue)] ?? options.Queue;
+        options.SqsQueueUrl = section[nameof(SqsQueueUrl)] ?? options.SqsQueueUrl;
+        options.SqsServiceUrl = section[nameof(SqsServiceUrl)] ?? options.SqsServiceUrl;
+        options.Pollers = Integer(section, nameof(Pollers), problems) ?? options.Pollers;
+        options.FunctionTimeoutSeconds = Integer(section, nameof(FunctionTimeoutSeconds), problems) ?? options.FunctionTimeoutSeconds;
+        options.VisibilityTimeoutSeconds = Integer(section, nameof(VisibilityTimeoutSeconds), problems) ?? options.VisibilityTimeoutSeconds;
+        options.MaxReceiveCount = Integer(section, nameof(MaxReceiveCount), problems) ?? options.MaxReceiveCount;
+        options.FaultStatus = section[nameof(FaultStatus)] ?? options.FaultStatus;
+        options.FaultLatencyMs = Integer(section, nameof(FaultLatencyMs), problems) ?? options.FaultLatencyMs;
+        options.FaultSeed = Integer(section, nameof(FaultSeed), problems) ?? options.FaultSeed;
+        var rate = section[nameof(FaultRate)];
+        if (rate is not null)
+        {
+            if (double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                options.FaultRate = value;
+            }
+            else
+            {
+                problems.Add($"{CommandLine.SwitchFor(nameof(FaultRate))} must be a number between 0 and 1, such as 0.2 (was '{rate}')");
+            }
+        }
+
+        return options;
+    }
+
+    private static int? Integer(IConfiguration section, string key, ICollection<string> problems)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{CommandLine.SwitchFor(key)} must be a whole number (was '{text}')");
+        return null;
+    }
 
     /// <summary>The fault settings in the shape the <c>@connections</c> API takes; an unreadable status list yields no codes.</summary>
     public ConnectionsFaultOptions ToFaultOptions() => new()
