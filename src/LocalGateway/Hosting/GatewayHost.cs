@@ -73,7 +73,15 @@ public sealed class GatewayHost : IAsyncDisposable
     private async Task StartComponentsAsync(Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
         var address = await ResolveHostAsync(Options.Host);
-        _queue = GatewayQueue.Open(Options);
+        try
+        {
+            _queue = GatewayQueue.Open(Options);
+        }
+        catch (QueueStoreException ex)
+        {
+            throw new GatewayStartException($"--data-dir {Options.DataDir} cannot be used: {ex.Message}", ex);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         configureLogging(builder.Logging);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.LocalGateway.Queue;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -77,6 +78,20 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"The local gateway could not start: the Lambda Runtime API cannot listen on 127.0.0.1 port {port} (--runtime-api-port)", Assert.Single(run.Errors), StringComparison.Ordinal);
         Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_data_directory_held_by_another_gateway_is_one_line_naming_its_option()
+    {
+        Directory.CreateDirectory(_dataDir);
+        using (DataDirectoryLock.Acquire(Path.Combine(_dataDir, SqliteQueueOptions.DatabaseFileName)))
+        {
+            var run = await RunAsync("--port", "0");
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.StartsWith($"The local gateway could not start: --data-dir {_dataDir} cannot be used: ", Assert.Single(run.Errors), StringComparison.Ordinal);
+            Assert.Empty(run.Output);
+        }
     }
 
     [Fact]
