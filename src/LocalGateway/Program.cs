@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
 
@@ -38,7 +39,7 @@ catch (Exception ex) when (ex is InvalidDataException or FormatException)
     return 2;
 }
 
-var problems = new List<string>();
+var problems = new List<OptionProblem>();
 var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
 if (problems.Count == 0)
 {

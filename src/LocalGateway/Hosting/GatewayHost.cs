@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.EventSource;
 using SocketRelay.LocalGateway.Lambda;
@@ -46,16 +47,13 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
-    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    /// <exception cref="InvalidOptionsException">The options are invalid; it lists every problem by switch.</exception>
+    /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked data directory); the message says which option to change.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Problems().ToList();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
-        }
+        InvalidOptionsException.ThrowIfAny(nameof(GatewayOptions), options.Problems());
 
         var host = new GatewayHost(options);
         try

@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection;
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.Queue;
 using SocketRelay.LocalGateway.Queue.Sqs;
 
@@ -72,7 +73,7 @@ public sealed class SqsRegistrationTests
     [Fact]
     public void Registration_rejects_invalid_options_at_startup()
     {
-        var error = Assert.Throws<ArgumentException>(() =>
+        var error = Assert.Throws<InvalidOptionsException>(() =>
             new ServiceCollection().AddSqsFifoQueue(options => options.QueueUrl = "https://sqs.eu-west-1.amazonaws.com/1/standard"));
 
         Assert.Contains(".fifo", error.Message, StringComparison.Ordinal);
