@@ -48,7 +48,8 @@ public sealed class GatewayHost : IAsyncDisposable
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
     /// <exception cref="InvalidOptionsException">The options are invalid; it lists every problem by switch.</exception>
-    /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked data directory); the message says which option to change.</exception>
+    /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked data directory,
+    /// missing function binary, invalid function environment); the message says which option or variable to change.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
@@ -117,9 +118,20 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var loopbackEndpoint = new UriBuilder(HttpUrl) { Host = "127.0.0.1" }.Uri;
         var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, "us-east-1", environment);
-        _function = Options.FunctionBinary is { } binary
-            ? ChildProcessFunctionHost.Start(binary, Options.Pollers, _runtime.Address, functionEnvironment, functionLogs, _app.Services.GetRequiredService<ILogger<ChildProcessFunctionHost>>())
-            : InProcessFunctionHost.Start(Options.Pollers, _runtime.Address, functionEnvironment, functionLogs);
+        try
+        {
+            _function = Options.FunctionBinary is { } binary
+                ? ChildProcessFunctionHost.Start(binary, Options.Pollers, _runtime.Address, functionEnvironment, functionLogs, _app.Services.GetRequiredService<ILogger<ChildProcessFunctionHost>>())
+                : InProcessFunctionHost.Start(Options.Pollers, _runtime.Address, functionEnvironment, functionLogs);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new GatewayStartException(ex.Message, ex);
+        }
+        catch (InvalidOptionsException ex)
+        {
+            throw new GatewayStartException($"the function's environment is invalid: {string.Join("; ", ex.Problems)}", ex);
+        }
 
         var eventSource = new EventSourceOptions
         {

@@ -95,6 +95,29 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_function_binary_is_one_line_naming_its_option()
+    {
+        var missing = Path.Combine(_dataDir, "no-bootstrap");
+
+        var run = await RunAsync("--port", "0", "--function-binary", missing);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"The local gateway could not start: --function-binary: no file at {missing}", Assert.Single(run.Errors), StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task An_invalid_function_environment_is_one_line_naming_the_variable()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["SOCKETRELAY_MAX_CONCURRENT_GROUPS"] = "0" }, "--port", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(
+            "The local gateway could not start: the function's environment is invalid: SOCKETRELAY_MAX_CONCURRENT_GROUPS must be a whole number of at least 1 (was '0')",
+            Assert.Single(run.Errors));
+    }
+
+    [Fact]
     public async Task Localhost_is_resolved_and_bound_on_loopback()
     {
         await using var gateway = await GatewayHost.StartAsync(
@@ -109,13 +132,21 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
     }
 
-    private async Task<(int ExitCode, List<string> Output, List<string> Errors)> RunAsync(params string[] arguments)
+    private Task<(int ExitCode, List<string> Output, List<string> Errors)> RunAsync(params string[] arguments) =>
+        RunAsync(new Dictionary<string, string>(), arguments);
+
+    private async Task<(int ExitCode, List<string> Output, List<string> Errors)> RunAsync(Dictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll"), "--data-dir", _dataDir }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
