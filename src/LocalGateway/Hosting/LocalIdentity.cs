@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SocketRelay.Application.Configuration;
 
 namespace SocketRelay.LocalGateway.Hosting;
 
@@ -62,30 +63,30 @@ public sealed partial record LocalIdentity(string AccountId, string Region, stri
         return new(LocalAccountId, options.Region, options.FunctionName, options.FunctionMemoryMb, QueueArnOf(options.Region, account, queueName));
     }
 
-    /// <summary>What is wrong with the identity settings, one line per problem, naming the option.</summary>
-    public static IEnumerable<string> Problems(GatewayOptions options)
+    /// <summary>What is wrong with the identity settings, each named by its command-line switch.</summary>
+    public static IEnumerable<OptionProblem> Problems(GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!RegionName().IsMatch(options.Region ?? ""))
         {
-            yield return $"--region must be an AWS region name such as us-east-1 or eu-west-2 (was '{options.Region}')";
+            yield return new(CommandLine.SwitchFor(nameof(options.Region)), $"must be an AWS region name such as us-east-1 or eu-west-2 (was '{options.Region}')");
         }
 
         // Only when the gateway talks to AWS itself: behind --sqs-service-url the URL's host is just a name.
         if (options.Queue == "sqs" && string.IsNullOrEmpty(options.SqsServiceUrl) && Uri.TryCreate(options.SqsQueueUrl, UriKind.Absolute, out var queueUrl)
             && AwsQueueHost().Match(queueUrl.Host) is { Success: true } host && host.Groups[1].Value != options.Region)
         {
-            yield return $"--region ({options.Region}) must be the queue's region ({host.Groups[1].Value}): an event source mapping polls a queue in its function's region";
+            yield return new(CommandLine.SwitchFor(nameof(options.Region)), $"must be the queue's region ({host.Groups[1].Value}), as an event source mapping polls a queue in its function's region (was {options.Region})");
         }
 
         if (!FunctionNameRule().IsMatch(options.FunctionName ?? ""))
         {
-            yield return $"--function-name must be 1–64 letters, digits, '-' or '_', as Lambda requires (was '{options.FunctionName}')";
+            yield return new(CommandLine.SwitchFor(nameof(options.FunctionName)), $"must be 1–64 letters, digits, '-' or '_', as Lambda requires (was '{options.FunctionName}')");
         }
 
         if (options.FunctionMemoryMb is < 128 or > 10240)
         {
-            yield return string.Create(CultureInfo.InvariantCulture, $"--function-memory must be 128–10240 MB, as Lambda allows (was {options.FunctionMemoryMb})");
+            yield return new(CommandLine.SwitchFor(nameof(options.FunctionMemoryMb)), string.Create(CultureInfo.InvariantCulture, $"must be 128–10240 MB, as Lambda allows (was {options.FunctionMemoryMb})"));
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Lambda;
 
@@ -7,11 +8,13 @@ namespace SocketRelay.LocalGateway.Tests.Hosting;
 /// <summary>One account, region and function name, the same in every ARN and variable the function is given.</summary>
 public sealed class LocalIdentityTests
 {
+    /// <summary>As the executable reads its options.</summary>
     private static GatewayOptions FromCommandLine(params string[] args)
     {
-        var options = new GatewayOptions();
-        new ConfigurationBuilder().AddCommandLine(args, CommandLine.SwitchMappings).Build()
-            .GetSection(GatewayOptions.SectionName).Bind(options);
+        var problems = new List<OptionProblem>();
+        var options = GatewayOptions.Load(
+            new ConfigurationBuilder().AddCommandLine(args, CommandLine.SwitchMappings).Build().GetSection(GatewayOptions.SectionName), problems);
+        Assert.Empty(problems);
         return options;
     }
 
@@ -66,7 +69,7 @@ public sealed class LocalIdentityTests
     [InlineData("--function-memory", "10241", "--function-memory must be 128–10240 MB")]
     public void Invalid_identity_settings_are_named_with_their_option(string option, string value, string problem)
     {
-        var problems = FromCommandLine(option, value).Problems().ToList();
+        var problems = FromCommandLine(option, value).Problems().Select(p => p.ToString()).ToList();
 
         Assert.Contains(problems, p => p.StartsWith(problem, StringComparison.Ordinal) && p.Contains(value, StringComparison.Ordinal));
     }
@@ -81,9 +84,9 @@ public sealed class LocalIdentityTests
     [Fact]
     public void An_aws_queue_in_another_region_than_the_function_is_refused_unless_reached_through_another_endpoint()
     {
-        var problems = FromCommandLine("--queue", "sqs", "--sqs-queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/relay.fifo").Problems();
+        var problems = FromCommandLine("--queue", "sqs", "--sqs-queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/relay.fifo").Problems().Select(p => p.ToString());
 
-        Assert.Contains("--region (us-east-1) must be the queue's region (eu-west-1): an event source mapping polls a queue in its function's region", problems);
+        Assert.Contains("--region must be the queue's region (eu-west-1), as an event source mapping polls a queue in its function's region (was us-east-1)", problems);
         Assert.Empty(FromCommandLine("--queue", "sqs", "--region", "eu-west-1", "--sqs-queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/relay.fifo").Problems());
         Assert.Empty(FromCommandLine("--queue", "sqs", "--sqs-queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/relay.fifo", "--sqs-service-url", "http://127.0.0.1:5000").Problems());
     }
