@@ -20,7 +20,7 @@ public static class CommandLine
         ("--function-timeout", "FunctionTimeoutSeconds", "SECONDS", "function timeout per event (default 10)"),
         ("--function-name", "FunctionName", "NAME", "the function's name in its ARN, environment and log lines (default socketrelay-local)"),
         ("--function-memory", "FunctionMemoryMb", "MB", "memory the function is told it has, 128-10240 (default 256, as deployed)"),
-        ("--region", "Region", "REGION", "AWS region of every ARN, the SQS events and the function's AWS_REGION (default us-east-1)"),
+        ("--region", "Region", "REGION", "AWS region of every ARN, the SQS events, the function's AWS_REGION and --queue sqs (default us-east-1)"),
         ("--visibility-timeout", "VisibilityTimeoutSeconds", "SECONDS", "how long a received message stays hidden (default 60)"),
         ("--max-receive-count", "MaxReceiveCount", "N", "receives before a message moves to the dead-letter queue (default 5)"),
         ("--fault-rate", "FaultRate", "0..1", "testing: share of @connections POSTs failed on purpose, not delivered (default 0)"),
