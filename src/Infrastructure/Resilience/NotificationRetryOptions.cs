@@ -17,6 +17,13 @@ public sealed class NotificationRetryOptions
     /// <summary>Randomises each back-off between half and all of its value, so throttled senders do not retry in step.</summary>
     public bool UseJitter { get; set; } = true;
 
+    /// <summary>
+    /// The source of jitter: returns a value in [0, 1) that places a back-off between half (0) and all (1) of
+    /// its value. <see cref="Random.Shared"/> by default; replace it to make back-offs reproducible, as Polly's
+    /// <c>RetryStrategyOptions.Randomizer</c> allows.
+    /// </summary>
+    public Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+
     /// <summary>One post that takes longer is abandoned (and retried if time allows).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -30,6 +37,7 @@ public sealed class NotificationRetryOptions
         Require(MaxDelay >= BaseDelay, nameof(MaxDelay), MaxDelay, "must be at least BaseDelay");
         Require(AttemptTimeout > TimeSpan.Zero, nameof(AttemptTimeout), AttemptTimeout, "must be positive");
         Require(MinimumAttemptTime >= TimeSpan.Zero, nameof(MinimumAttemptTime), MinimumAttemptTime, "must not be negative");
+        ArgumentNullException.ThrowIfNull(Randomizer, $"{SectionName}:{nameof(Randomizer)}");
     }
 
     private static void Require(bool condition, string name, object value, string message)
