@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Connections;
 
@@ -13,9 +14,9 @@ public sealed class ConnectionsApiNotifierRequestTests : IAsyncLifetime
 
     private static readonly DateTimeOffset Now = new(2024, 5, 6, 7, 8, 9, TimeSpan.Zero);
 
-    private LoopbackConnectionsApi _api = null!;
+    private FakeConnectionsApi _api = null!;
 
-    public async Task InitializeAsync() => _api = await LoopbackConnectionsApi.StartAsync();
+    public async Task InitializeAsync() => _api = await FakeConnectionsApi.StartAsync();
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 
