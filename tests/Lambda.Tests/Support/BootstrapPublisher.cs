@@ -12,21 +12,10 @@ namespace SocketRelay.Lambda.Tests.Support;
 /// </summary>
 public static class BootstrapPublisher
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static string? _published;
+    private static readonly RunOnce<string> Published = new(PublishAsync);
 
-    public static async Task<string> GetAsync()
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            return _published ??= await PublishAsync();
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    /// <summary>The path of the published <c>bootstrap</c>, publishing it on the first call of a test run.</summary>
+    public static Task<string> GetAsync() => Published.GetAsync();
 
     private static async Task<string> PublishAsync()
     {
