@@ -25,7 +25,7 @@ public class DependencyInjectionTests
         using var provider = Build(_ => { });
 
         Assert.IsType<EchoReplyHandler>(provider.GetRequiredService<IReplyHandler>());
-        Assert.NotNull(provider.GetRequiredService<BatchProcessor>());
+        provider.GetRequiredService<BatchProcessor>(); // throws unless it is registered with everything it needs
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
     }
 
@@ -64,6 +64,9 @@ public class DependencyInjectionTests
 
         var reply = await new EchoReplyHandler().HandleAsync(message, CancellationToken.None);
 
-        Assert.Equal(Reply.EchoOf(message), reply);
+        Assert.NotNull(reply);
+        Assert.Equal("c", reply.ConnectionId.Value);
+        Assert.Equal("r", reply.RequestId.Value);
+        Assert.Equal("{\"a\":1}", reply.Message);
     }
 }
