@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocketRelay.Infrastructure.LambdaRuntime;
 
 namespace SocketRelay.LocalGateway.Hosting;
 
@@ -33,7 +34,7 @@ internal static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  WebSocket API       {ws}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  @connections API    {http}/@connections/{{connectionId}}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Status              {http}/_local/  (JSON: {http}/_local/status)");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/2018-06-01/runtime");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/{RuntimeApiContract.Version}/runtime");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function            {gateway.FunctionDescription}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function ARN        {gateway.Identity.FunctionArn} ({gateway.Identity.FunctionMemoryMb} MB)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Queue               {queue}");

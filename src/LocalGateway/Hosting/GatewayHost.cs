@@ -55,7 +55,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
     /// <exception cref="InvalidOptionsException">The options are invalid; it lists every problem by switch.</exception>
-    /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked data directory,
+    /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked or unusable data directory,
     /// missing function binary, invalid function environment); the message says which option or variable to change.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
@@ -86,6 +86,11 @@ public sealed class GatewayHost : IAsyncDisposable
         catch (QueueStoreException ex)
         {
             throw new GatewayStartException($"--data-dir {Options.DataDir} cannot be used: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The directory cannot be created or written (a file is in its place, no permission, a read-only file system).
+            throw new GatewayStartException($"--data-dir {Options.DataDir} cannot be used: {ex.Message} Choose a directory this user can create and write.", ex);
         }
 
         var builder = WebApplication.CreateSlimBuilder();
