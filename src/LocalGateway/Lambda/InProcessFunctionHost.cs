@@ -40,7 +40,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
 
     /// <summary>One environment per execution environment of <paramref name="runtime"/>, each replaced when its invocation times out.</summary>
     /// <param name="environment">The function's variables (<see cref="FunctionEnvironment.For"/>); each environment also gets its Runtime API and log stream.</param>
-    /// <exception cref="InvalidOperationException">The function's configuration is invalid.</exception>
+    /// <exception cref="SocketRelay.Application.Configuration.InvalidOptionsException">The function's configuration is invalid; the message names every problem.</exception>
     public static InProcessFunctionHost Start(LocalRuntimeApi runtime, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput)
     {
         ArgumentNullException.ThrowIfNull(runtime);
@@ -56,7 +56,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
     }
 
     /// <summary><paramref name="instances"/> environments all on the one Runtime API at <paramref name="runtimeApi"/>, not replaced on a time-out.</summary>
-    /// <exception cref="InvalidOperationException">The function's configuration is invalid.</exception>
+    /// <exception cref="SocketRelay.Application.Configuration.InvalidOptionsException">The function's configuration is invalid; the message names every problem.</exception>
     public static InProcessFunctionHost Start(int instances, string runtimeApi, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput)
     {
         ArgumentNullException.ThrowIfNull(environment);
