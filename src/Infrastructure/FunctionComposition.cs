@@ -58,12 +58,15 @@ public static class FunctionComposition
     /// The Lambda Runtime API loop on <paramref name="runtime"/>, with Powertools-shaped JSON logs to
     /// <paramref name="output"/> stamped from <paramref name="logContext"/> and levelled by the
     /// Powertools variables read through <paramref name="getEnvironmentVariable"/>. The loop runs the
-    /// <see cref="InvocationHandler"/> that <see cref="AddFunction"/> registers.
+    /// <see cref="InvocationHandler"/> that <see cref="AddFunction"/> registers, and sets each invocation's
+    /// <c>_X_AMZN_TRACE_ID</c> in <paramref name="variables"/> (the process's own by default).
     /// </summary>
     public static IServiceCollection AddLambdaRuntime(
-        this IServiceCollection services, RuntimeApiClient runtime, LambdaLogContext logContext, TextWriter output, Func<string, string?> getEnvironmentVariable)
+        this IServiceCollection services, RuntimeApiClient runtime, LambdaLogContext logContext, TextWriter output, Func<string, string?> getEnvironmentVariable,
+        ExecutionEnvironmentVariables? variables = null)
     {
         services.AddLogging(logging => logging.AddLambdaJsonLogging(getEnvironmentVariable, output, logContext));
+        services.AddSingleton(variables ?? ExecutionEnvironmentVariables.Process);
         services.AddSingleton(runtime);
         services.AddSingleton(logContext);
         services.AddSingleton<LambdaRuntimeLoop>();

@@ -30,7 +30,7 @@ try
     configuration = new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
         .AddEnvironmentVariables()
-        .AddCommandLine(args, CommandLine.SwitchMappings)
+        .AddCommandLine([.. CommandLine.ToConfigurationArguments(args)], CommandLine.SwitchMappings)
         .Build();
 }
 catch (Exception ex) when (ex is InvalidDataException or FormatException)

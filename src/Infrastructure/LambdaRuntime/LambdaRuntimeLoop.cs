@@ -8,15 +8,19 @@ namespace SocketRelay.Infrastructure.LambdaRuntime;
 /// <see cref="InvocationHandler"/>, post its response. A handler that throws has its invocation posted
 /// as an error (<see cref="InvocationErrorException.ErrorType"/>, or <c>Runtime.Unhandled</c>) and the
 /// loop goes on; a Runtime API that stops answering ends the loop with its exception, and Lambda
-/// replaces the process. Each invocation runs with the X-Ray trace id in <c>_X_AMZN_TRACE_ID</c> and
+/// replaces the process. Each invocation runs with the X-Ray trace header in <c>_X_AMZN_TRACE_ID</c> (of
+/// the environment's <see cref="ExecutionEnvironmentVariables"/>) and
 /// its ids in the <see cref="LambdaLogContext"/>.
 /// </summary>
 public sealed partial class LambdaRuntimeLoop(
     RuntimeApiClient runtime,
     InvocationHandler handler,
     LambdaLogContext logContext,
-    ILogger<LambdaRuntimeLoop> logger)
+    ILogger<LambdaRuntimeLoop> logger,
+    ExecutionEnvironmentVariables? variables = null)
 {
+    private readonly ExecutionEnvironmentVariables _variables = variables ?? ExecutionEnvironmentVariables.Process;
+
     public const string TraceIdEnvironmentVariable = "_X_AMZN_TRACE_ID";
 
     /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled (returns) or the Runtime API fails (throws).</summary>
@@ -40,7 +44,7 @@ public sealed partial class LambdaRuntimeLoop(
 
     private async Task HandleAsync(Invocation invocation, CancellationToken stoppingToken)
     {
-        Environment.SetEnvironmentVariable(TraceIdEnvironmentVariable, invocation.TraceId);
+        _variables.Set(TraceIdEnvironmentVariable, invocation.TraceId);
         logContext.BeginInvocation(invocation.RequestId, invocation.FunctionArn, invocation.TraceId);
         try
         {

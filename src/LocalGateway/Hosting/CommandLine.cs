@@ -11,8 +11,10 @@ public static class CommandLine
         ("--host", "Host", "ADDRESS", "address or name to bind (default 127.0.0.1; anything but loopback exposes the gateway)"),
         ("--port", "Port", "PORT", "WebSocket API at /, @connections API at /@connections/{id}, status at /_local/ (default 8080)"),
         ("--data-dir", "DataDir", "DIR", "where the durable queue lives (default ./.socketrelay)"),
-        ("--runtime-api-port", "RuntimeApiPort", "PORT", "loopback port of the local Lambda Runtime API (default: a free port)"),
-        ("--function-binary", "FunctionBinary", "PATH", "run this published bootstrap as child processes instead of the in-process function"),
+        ("--runtime-api-port", "RuntimeApiPort", "PORT", "loopback port of the local Lambda Runtime API of the first execution environment; the next ones take the ports after it (default: free ports)"),
+        ("--function-binary", "FunctionBinary", "PATH", "run this executable (a bootstrap, any language) as the function, one child process per execution environment"),
+        ("--handler", "Handler", "NAME", "the function's handler, given to it as _HANDLER, e.g. index.handler for Node.js (default bootstrap)"),
+        ("--function-env", FunctionEnvironmentKey, "NAME=VALUE", "a variable of the function's configuration; repeat for more (overrides appsettings.json)"),
         ("--queue", "Queue", "sqlite|sqs", "queue backend (default sqlite)"),
         ("--sqs-queue-url", "SqsQueueUrl", "URL", "the FIFO queue for --queue sqs"),
         ("--sqs-service-url", "SqsServiceUrl", "URL", "an SQS-compatible endpoint for --queue sqs (default: AWS)"),
@@ -29,9 +31,55 @@ public static class CommandLine
         ("--fault-seed", "FaultSeed", "N", "testing: seed for the fault dice, to repeat a run (default: random)"),
     ];
 
-    /// <summary>Switch → configuration key, for <c>AddCommandLine</c>.</summary>
+    private const string FunctionEnvironmentKey = nameof(GatewayOptions.FunctionEnvironment);
+    private const string FunctionEnvironmentSwitch = "--function-env";
+
+    /// <summary>Switch → configuration key, for <c>AddCommandLine</c> (over <see cref="ToConfigurationArguments"/>).</summary>
     public static Dictionary<string, string> SwitchMappings { get; } =
-        Options.ToDictionary(o => o.Switch, o => $"{GatewayOptions.SectionName}:{o.Key}", StringComparer.Ordinal);
+        Options.Where(o => o.Key != FunctionEnvironmentKey).ToDictionary(o => o.Switch, o => $"{GatewayOptions.SectionName}:{o.Key}", StringComparer.Ordinal);
+
+    private static readonly HashSet<string> Switches = [.. Options.Select(o => o.Switch)];
+
+    /// <summary>
+    /// The arguments as <c>AddCommandLine</c> takes them: each repeatable <c>--function-env NAME=VALUE</c> (or
+    /// <c>--function-env=NAME=VALUE</c>) becomes the key <c>Gateway:FunctionEnvironment:NAME</c>, so every one
+    /// is kept, not only the last. Run <see cref="Problems"/> first: a malformed one is left out here.
+    /// </summary>
+    public static IReadOnlyList<string> ToConfigurationArguments(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var result = new List<string>(args.Count);
+        for (var i = 0; i < args.Count; i++)
+        {
+            string? assignment = null;
+            if (args[i] == FunctionEnvironmentSwitch && i + 1 < args.Count)
+            {
+                assignment = args[++i];
+            }
+            else if (args[i].StartsWith(FunctionEnvironmentSwitch + "=", StringComparison.Ordinal))
+            {
+                assignment = args[i][(FunctionEnvironmentSwitch.Length + 1)..];
+            }
+            else
+            {
+                result.Add(args[i]);
+                continue;
+            }
+
+            if (VariableAssignment(assignment) is { } variable)
+            {
+                result.Add($"--{GatewayOptions.SectionName}:{FunctionEnvironmentKey}:{variable.Name}={variable.Value}");
+            }
+        }
+
+        return result;
+    }
+
+    private static (string Name, string Value)? VariableAssignment(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 && !text[..equals].Contains(':', StringComparison.Ordinal) ? (text[..equals], text[(equals + 1)..]) : null;
+    }
 
     /// <summary>The switch that sets the <see cref="GatewayOptions"/> property <paramref name="key"/>, e.g. <c>Port</c> → <c>--port</c>.</summary>
     public static string SwitchFor(string key) => Options.First(o => o.Key == key).Switch;
@@ -47,7 +95,7 @@ public static class CommandLine
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i].Split('=', 2)[0];
-            if (!SwitchMappings.ContainsKey(name))
+            if (!Switches.Contains(name))
             {
                 var unknown = new List<string> { args[i] };
                 while (i + 1 < args.Count && !args[i + 1].StartsWith('-'))
@@ -59,15 +107,23 @@ public static class CommandLine
             }
             else if (!args[i].Contains('=', StringComparison.Ordinal))
             {
-                if (i + 1 == args.Count || SwitchMappings.ContainsKey(args[i + 1].Split('=', 2)[0]))
+                if (i + 1 == args.Count || Switches.Contains(args[i + 1].Split('=', 2)[0]))
                 {
                     var value = Options.First(o => o.Switch == name).Value;
                     yield return $"Option {name} needs a value: {name} {value} (run with --help for details).";
                 }
-                else
+                else if (name == FunctionEnvironmentSwitch && VariableAssignment(args[++i]) is null)
+                {
+                    yield return $"Option {name} takes NAME=VALUE, such as {name} TABLE_NAME=orders (was '{args[i]}').";
+                }
+                else if (name != FunctionEnvironmentSwitch)
                 {
                     i++; // its value
                 }
+            }
+            else if (name == FunctionEnvironmentSwitch && VariableAssignment(args[i][(name.Length + 1)..]) is null)
+            {
+                yield return $"Option {name} takes NAME=VALUE, such as {name} TABLE_NAME=orders (was '{args[i][(name.Length + 1)..]}').";
             }
         }
     }
@@ -87,7 +143,8 @@ public static class CommandLine
         text.AppendLine(CultureInfo.InvariantCulture, $"  {"--help",-34} this text");
         text.AppendLine();
         text.AppendLine("Every option can also be set in appsettings.json (section \"Gateway\") or as an environment variable");
-        text.AppendLine("Gateway__<Name> (e.g. Gateway__Port=9000). The function reads SOCKETRELAY_* and POWERTOOLS_* as in AWS.");
+        text.AppendLine("Gateway__<Name> (e.g. Gateway__Port=9000). The function gets the variables Lambda defines, WEBSOCKET_API_ENDPOINT,");
+        text.AppendLine("the gateway's SOCKETRELAY_*, POWERTOOLS_* and AWS_LAMBDA_LOG_LEVEL, and each --function-env: not the rest of this shell.");
         return text.ToString();
     }
 }

@@ -120,7 +120,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         try
         {
-            _runtime = await LocalRuntimeApi.StartAsync(Options.RuntimeApiPort);
+            _runtime = await LocalRuntimeApi.StartAsync(Options.RuntimeApiPort, Options.Pollers, _app.Services.GetRequiredService<ILogger<LocalRuntimeApi>>());
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
@@ -130,12 +130,13 @@ public sealed class GatewayHost : IAsyncDisposable
 
         _runtime.FunctionArn = Identity.FunctionArn;
         var loopbackEndpoint = new UriBuilder(HttpUrl) { Host = "127.0.0.1" }.Uri;
-        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, Identity, environment);
+        var taskRoot = Options.FunctionBinary is { } functionBinary ? ChildProcessFunctionHost.TaskRootOf(functionBinary) : AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, Identity, Options.Handler, taskRoot, Options.FunctionEnvironment, environment);
         try
         {
             _function = Options.FunctionBinary is { } binary
-                ? ChildProcessFunctionHost.Start(binary, Options.Pollers, _runtime.Address, functionEnvironment, functionLogs, _app.Services.GetRequiredService<ILogger<ChildProcessFunctionHost>>())
-                : InProcessFunctionHost.Start(Options.Pollers, _runtime.Address, functionEnvironment, functionLogs);
+                ? ChildProcessFunctionHost.Start(binary, _runtime, functionEnvironment, functionLogs, _app.Services.GetRequiredService<ILogger<ChildProcessFunctionHost>>())
+                : InProcessFunctionHost.Start(_runtime, functionEnvironment, functionLogs);
         }
         catch (FileNotFoundException ex)
         {

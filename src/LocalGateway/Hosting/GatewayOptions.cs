@@ -19,11 +19,17 @@ public sealed class GatewayOptions
 
     public string DataDir { get; set; } = ".socketrelay";
 
-    /// <summary>The Lambda Runtime API's loopback port; 0 takes a free one.</summary>
+    /// <summary>The Lambda Runtime API's loopback port of the first execution environment (each has its own; the next take the ports after it); 0 takes free ports.</summary>
     public int RuntimeApiPort { get; set; }
 
     /// <summary>A published <c>bootstrap</c> to run as child processes instead of the in-process function.</summary>
     public string? FunctionBinary { get; set; }
+
+    /// <summary>The function's handler, given to it as <c>_HANDLER</c> (e.g. <c>index.handler</c> for AWS's Node.js runtime client); the deployment's <c>bootstrap</c> by default.</summary>
+    public string Handler { get; set; } = "bootstrap";
+
+    /// <summary>The function's configured variables (<c>--function-env NAME=VALUE</c>, repeatable; <c>FunctionEnvironment</c> in appsettings.json), added to the environment Lambda defines.</summary>
+    public Dictionary<string, string> FunctionEnvironment { get; } = new(StringComparer.Ordinal);
 
     /// <summary><c>sqlite</c> (durable, embedded; the default) or <c>sqs</c> (Amazon SQS or any SQS-compatible endpoint).</summary>
     public string Queue { get; set; } = "sqlite";
@@ -77,6 +83,12 @@ public sealed class GatewayOptions
         options.DataDir = section[nameof(DataDir)] ?? options.DataDir;
         options.RuntimeApiPort = Integer(section, nameof(RuntimeApiPort), problems) ?? options.RuntimeApiPort;
         options.FunctionBinary = section[nameof(FunctionBinary)] ?? options.FunctionBinary;
+        options.Handler = section[nameof(Handler)] ?? options.Handler;
+        foreach (var variable in section.GetSection(nameof(FunctionEnvironment)).GetChildren())
+        {
+            options.FunctionEnvironment[variable.Key] = variable.Value ?? "";
+        }
+
         options.Queue = section[nameof(Queue)] ?? options.Queue;
         options.SqsQueueUrl = section[nameof(SqsQueueUrl)] ?? options.SqsQueueUrl;
         options.SqsServiceUrl = section[nameof(SqsServiceUrl)] ?? options.SqsServiceUrl;
@@ -197,6 +209,16 @@ public sealed class GatewayOptions
         }
 
         foreach (var problem in LocalIdentity.Problems(this))
+        {
+            yield return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(Handler))
+        {
+            yield return new(Switch(nameof(Handler)), "must name the function's handler, such as index.handler (was empty)");
+        }
+
+        foreach (var problem in global::SocketRelay.LocalGateway.Lambda.FunctionEnvironment.Problems(FunctionEnvironment, Switch(nameof(FunctionEnvironment))))
         {
             yield return problem;
         }

@@ -4,61 +4,84 @@ using Microsoft.Extensions.Logging;
 namespace SocketRelay.LocalGateway.Lambda;
 
 /// <summary>
-/// The function as a published <c>bootstrap</c> (e.g. the Native AOT build) in child processes,
-/// one per execution environment, each started with the Lambda environment and
-/// <c>AWS_LAMBDA_RUNTIME_API</c>. Their JSON log lines are copied to the gateway's output; a process
-/// that exits is started again after a pause, as Lambda replaces a failed environment.
+/// The function as an executable (the published AOT <c>bootstrap</c>, or a script that starts any language's
+/// runtime client) in child processes, one per execution environment, each started in
+/// <c>LAMBDA_TASK_ROOT</c> with only the Lambda environment (<see cref="FunctionEnvironment"/>) and its own
+/// <c>AWS_LAMBDA_RUNTIME_API</c> and log stream. Their output is copied to the gateway's output. As Lambda does:
+/// an environment whose invocation times out is killed and replaced at once; a runtime that exits is replaced
+/// (its invocation has already failed with <c>Runtime.ExitError</c>); a runtime that keeps failing before it asks
+/// for an event is restarted after a pause that doubles each time, from <see cref="FirstRestartPause"/> up to
+/// <see cref="MaxRestartPause"/>.
 /// </summary>
 public sealed partial class ChildProcessFunctionHost : IFunctionHost
 {
-    private static readonly TimeSpan RestartPause = TimeSpan.FromSeconds(1);
+    /// <summary>The pause before the first restart of a runtime that failed to start.</summary>
+    public static readonly TimeSpan FirstRestartPause = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest pause between restarts of a runtime that keeps failing to start.</summary>
+    public static readonly TimeSpan MaxRestartPause = TimeSpan.FromSeconds(30);
 
     private readonly string _binary;
-    private readonly Dictionary<string, string?> _environment;
+    private readonly IReadOnlyDictionary<string, string?> _environment;
+    private readonly LocalRuntimeApi _runtime;
     private readonly TextWriter _logOutput;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _supervisors = [];
+    private readonly Process?[] _current;
+    private readonly bool[] _timedOut;
     private readonly Lock _processesLock = new();
-    private readonly HashSet<Process> _processes = [];
 
-    private ChildProcessFunctionHost(string binary, Dictionary<string, string?> environment, TextWriter logOutput, ILogger logger)
+    private ChildProcessFunctionHost(string binary, IReadOnlyDictionary<string, string?> environment, LocalRuntimeApi runtime, TextWriter logOutput, ILogger logger)
     {
         _binary = binary;
         _environment = environment;
+        _runtime = runtime;
         _logOutput = logOutput;
         _logger = logger;
+        _current = new Process?[runtime.EnvironmentCount];
+        _timedOut = new bool[runtime.EnvironmentCount];
     }
 
     public string Description => $"child processes of {_binary} ({_supervisors.Count} execution environments)";
 
+    /// <summary>Starts one process per execution environment of <paramref name="runtime"/>.</summary>
+    /// <param name="binary">The executable; its folder is <c>LAMBDA_TASK_ROOT</c> and the working directory.</param>
+    /// <param name="environment">The function's variables (<see cref="FunctionEnvironment.For"/>); each process also gets its Runtime API and log stream.</param>
     /// <exception cref="FileNotFoundException">The binary does not exist.</exception>
     public static ChildProcessFunctionHost Start(
-        string binary, int instances, string runtimeApi, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput, ILogger logger)
+        string binary, LocalRuntimeApi runtime, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(runtime);
         var path = Path.GetFullPath(binary);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"--function-binary: no file at {path}; publish one with: dotnet publish src/Lambda -c Release -r linux-x64 -o artifacts/lambda", path);
         }
 
-        var host = new ChildProcessFunctionHost(path, new(environment) { ["AWS_LAMBDA_RUNTIME_API"] = runtimeApi }, logOutput, logger);
-        for (var i = 0; i < instances; i++)
+        var host = new ChildProcessFunctionHost(path, environment, runtime, logOutput, logger);
+        runtime.EnvironmentTimedOut += host.Stop;
+        for (var i = 0; i < runtime.EnvironmentCount; i++)
         {
-            host._supervisors.Add(Task.Run(() => host.SuperviseAsync(host._stopping.Token)));
+            var environmentIndex = i;
+            host._supervisors.Add(Task.Run(() => host.SuperviseAsync(environmentIndex, host._stopping.Token)));
         }
 
         return host;
     }
 
+    /// <summary>The folder of <paramref name="binary"/>, absolute: <c>LAMBDA_TASK_ROOT</c>.</summary>
+    public static string TaskRootOf(string binary) => Path.GetDirectoryName(Path.GetFullPath(binary))!;
+
     public async ValueTask DisposeAsync()
     {
+        _runtime.EnvironmentTimedOut -= Stop;
         await _stopping.CancelAsync();
         lock (_processesLock)
         {
-            foreach (var process in _processes)
+            foreach (var process in _current)
             {
-                process.Kill(entireProcessTree: true);
+                Kill(process);
             }
         }
 
@@ -66,16 +89,56 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         _stopping.Dispose();
     }
 
-    private async Task SuperviseAsync(CancellationToken stopping)
+    private void Stop(int environment)
     {
+        lock (_processesLock)
+        {
+            _timedOut[environment] = true;
+            Kill(_current[environment]);
+        }
+    }
+
+    private static void Kill(Process? process)
+    {
+        try
+        {
+            process?.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    private async Task SuperviseAsync(int environment, CancellationToken stopping)
+    {
+        var failedStarts = 0;
         while (!stopping.IsCancellationRequested)
         {
-            using var process = StartProcess();
+            _runtime.EnvironmentStarting(environment);
+            Process process;
+            try
+            {
+                process = StartProcess(environment);
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                // Not executable, or its interpreter (#!) is missing: a start that failed, as an exit would be.
+                _runtime.EnvironmentExited(environment, exitCode: 126);
+                failedStarts++;
+                LogCannotStart(ex, environment, ex.Message, RestartPause(failedStarts).TotalSeconds);
+                if (!await PauseAsync(RestartPause(failedStarts), stopping))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            using var _ = process;
             try
             {
                 await process.WaitForExitAsync(stopping);
-                LogExited(process.ExitCode);
-                await Task.Delay(RestartPause, stopping);
             }
             catch (OperationCanceledException)
             {
@@ -85,16 +148,67 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
             {
                 lock (_processesLock)
                 {
-                    _processes.Remove(process);
+                    _current[environment] = null;
                 }
+            }
+
+            var initialized = _runtime.EnvironmentExited(environment, process.ExitCode);
+            bool timedOut;
+            lock (_processesLock)
+            {
+                timedOut = _timedOut[environment];
+                _timedOut[environment] = false;
+            }
+
+            if (timedOut || initialized)
+            {
+                failedStarts = 0;
+                if (!timedOut)
+                {
+                    LogExited(environment, process.ExitCode);
+                }
+
+                continue;
+            }
+
+            failedStarts++;
+            var pause = RestartPause(failedStarts);
+            LogFailedToStart(environment, process.ExitCode, failedStarts, pause.TotalSeconds);
+            if (!await PauseAsync(pause, stopping))
+            {
+                return;
             }
         }
     }
 
-    private Process StartProcess()
+    private static async Task<bool> PauseAsync(TimeSpan pause, CancellationToken stopping)
     {
-        var start = new ProcessStartInfo(_binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (name, value) in _environment)
+        try
+        {
+            await Task.Delay(pause, stopping);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The pause after the <paramref name="failedStarts"/>th start in a row that failed: doubling, capped.</summary>
+    public static TimeSpan RestartPause(int failedStarts) =>
+        TimeSpan.FromMilliseconds(Math.Min(FirstRestartPause.TotalMilliseconds * Math.Pow(2, Math.Max(0, failedStarts - 1)), MaxRestartPause.TotalMilliseconds));
+
+    private Process StartProcess(int environment)
+    {
+        var start = new ProcessStartInfo(_binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(_binary)!,
+        };
+        start.Environment.Clear(); // only Lambda's variables, not the gateway's
+        foreach (var (name, value) in FunctionEnvironment.ForExecutionEnvironment(_environment, _runtime.AddressOf(environment), DateTimeOffset.UtcNow))
         {
             start.Environment[name] = value;
         }
@@ -102,14 +216,14 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => WriteLine(e.Data);
         process.ErrorDataReceived += (_, e) => WriteLine(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         lock (_processesLock)
         {
-            _processes.Add(process);
+            process.Start();
+            _current[environment] = process;
         }
 
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         return process;
     }
 
@@ -124,6 +238,12 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Function process exited with code {exitCode}; starting another")]
-    private partial void LogExited(int exitCode);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function binary cannot be started for execution environment {environment}: {reason}; trying again in {pauseSeconds} s")]
+    private partial void LogCannotStart(Exception exception, int environment, string reason, double pauseSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function process of execution environment {environment} exited with code {exitCode}; starting a fresh one")]
+    private partial void LogExited(int environment, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function process of execution environment {environment} exited with code {exitCode} before asking for an event ({failedStarts} failed starts in a row); starting again in {pauseSeconds} s")]
+    private partial void LogFailedToStart(int environment, int exitCode, int failedStarts, double pauseSeconds);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,38 +12,58 @@ namespace SocketRelay.LocalGateway.Lambda;
 /// <summary>
 /// The function in this process: the same composition (<see cref="FunctionComposition"/>, with the
 /// reply logic of <see cref="ReplyLogic"/>) and runtime loop as the <c>bootstrap</c> binary, one
-/// independent instance (services, log context, Runtime API connection) per execution environment,
-/// as Lambda runs one invocation at a time per environment. Only the credentials differ: they come
-/// from the environment given to the function, not from this process's.
+/// independent instance (services, log context, Runtime API connection, environment variables) per execution
+/// environment, as Lambda runs one invocation at a time per environment. Each instance reads its configuration
+/// and credentials from its own copy of the Lambda environment (<see cref="FunctionEnvironment"/>), never from
+/// this process's. An instance whose invocation times out is stopped (its loop cancelled; whatever it posts
+/// late is refused) and replaced by a fresh one, a cold start, as Lambda replaces the environment.
 /// </summary>
 public sealed class InProcessFunctionHost : IFunctionHost
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<(ServiceProvider Services, Task Loop)> _instances = [];
+    private readonly IReadOnlyDictionary<string, string?> _function;
+    private readonly LocalRuntimeApi? _runtime;
+    private readonly TextWriter _logOutput;
+    private readonly Lock _instancesLock = new();
+    private readonly List<Instance> _instances = [];
+    private readonly Instance?[] _current;
 
-    private InProcessFunctionHost()
+    private InProcessFunctionHost(IReadOnlyDictionary<string, string?> function, LocalRuntimeApi? runtime, int environments, TextWriter logOutput)
     {
+        _function = function;
+        _runtime = runtime;
+        _logOutput = logOutput;
+        _current = new Instance?[environments];
     }
 
-    public string Description => $"in-process ({_instances.Count} execution environments)";
+    public string Description => $"in-process ({_current.Length} execution environments)";
 
+    /// <summary>One environment per execution environment of <paramref name="runtime"/>, each replaced when its invocation times out.</summary>
+    /// <param name="environment">The function's variables (<see cref="FunctionEnvironment.For"/>); each environment also gets its Runtime API and log stream.</param>
+    /// <exception cref="SocketRelay.Application.Configuration.InvalidOptionsException">The function's configuration is invalid; the message names every problem.</exception>
+    public static InProcessFunctionHost Start(LocalRuntimeApi runtime, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(environment);
+        var host = new InProcessFunctionHost(environment, runtime, runtime.EnvironmentCount, logOutput);
+        for (var i = 0; i < runtime.EnvironmentCount; i++)
+        {
+            host.StartInstance(i, runtime.AddressOf(i));
+        }
+
+        runtime.EnvironmentTimedOut += host.Replace;
+        return host;
+    }
+
+    /// <summary><paramref name="instances"/> environments all on the one Runtime API at <paramref name="runtimeApi"/>, not replaced on a time-out.</summary>
     /// <exception cref="SocketRelay.Application.Configuration.InvalidOptionsException">The function's configuration is invalid; the message names every problem.</exception>
     public static InProcessFunctionHost Start(int instances, string runtimeApi, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        string? Get(string name) => environment.TryGetValue(name, out var value) ? value : null;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(environment).Build();
-        var credentials = new StaticAwsCredentialsProvider(new ImmutableCredentials(Get("AWS_ACCESS_KEY_ID"), Get("AWS_SECRET_ACCESS_KEY"), null));
-        var host = new InProcessFunctionHost();
+        var host = new InProcessFunctionHost(environment, runtime: null, instances, logOutput);
         for (var i = 0; i < instances; i++)
         {
-            var services = new ServiceCollection()
-                .AddSingleton<IAwsCredentialsProvider>(credentials)
-                .AddLambdaRuntime(new RuntimeApiClient(runtimeApi), new LambdaLogContext(Get), logOutput, Get)
-                .AddFunction(configuration)
-                .BuildServiceProvider();
-            var loop = services.GetRequiredService<LambdaRuntimeLoop>();
-            host._instances.Add((services, Task.Run(() => loop.RunAsync(host._stopping.Token))));
+            host.StartInstance(i, runtimeApi);
         }
 
         return host;
@@ -50,14 +71,81 @@ public sealed class InProcessFunctionHost : IFunctionHost
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
-        foreach (var (services, loop) in _instances)
+        if (_runtime is not null)
         {
-            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            services.GetRequiredService<RuntimeApiClient>().Dispose();
-            await services.DisposeAsync();
+            _runtime.EnvironmentTimedOut -= Replace;
+        }
+
+        await _stopping.CancelAsync();
+        Instance[] instances;
+        lock (_instancesLock)
+        {
+            instances = [.. _instances];
+        }
+
+        foreach (var instance in instances)
+        {
+            await instance.StopAsync();
         }
 
         _stopping.Dispose();
+    }
+
+    private void Replace(int environment)
+    {
+        lock (_instancesLock)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (_current[environment] is { } stopped)
+            {
+                // Disposed once its loop ends; a handler that never returns keeps only its own instance.
+                _instances.Remove(stopped);
+                _ = stopped.StopAsync();
+            }
+
+            StartInstance(environment, _runtime!.AddressOf(environment));
+        }
+    }
+
+    private void StartInstance(int environment, string runtimeApi)
+    {
+        var variables = new ConcurrentDictionary<string, string?>(FunctionEnvironment.ForExecutionEnvironment(_function, runtimeApi, DateTimeOffset.UtcNow), StringComparer.Ordinal);
+        string? Get(string name) => variables.TryGetValue(name, out var value) ? value : null;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(variables).Build();
+        var credentials = new StaticAwsCredentialsProvider(new ImmutableCredentials(Get("AWS_ACCESS_KEY_ID"), Get("AWS_SECRET_ACCESS_KEY"), Get("AWS_SESSION_TOKEN")));
+        var client = new RuntimeApiClient(runtimeApi);
+        var services = new ServiceCollection()
+            .AddSingleton<IAwsCredentialsProvider>(credentials)
+            .AddLambdaRuntime(client, new LambdaLogContext(Get), _logOutput, Get, ExecutionEnvironmentVariables.Of(variables))
+            .AddFunction(configuration)
+            .BuildServiceProvider();
+        var loop = services.GetRequiredService<LambdaRuntimeLoop>();
+        var instance = new Instance(services, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
+        instance.Loop = Task.Run(() => loop.RunAsync(instance.Stopping.Token));
+        lock (_instancesLock)
+        {
+            _instances.Add(instance);
+            _current[environment] = instance;
+        }
+    }
+
+    private sealed class Instance(ServiceProvider services, CancellationTokenSource stopping)
+    {
+        public CancellationTokenSource Stopping { get; } = stopping;
+
+        public Task Loop { get; set; } = Task.CompletedTask;
+
+        public async Task StopAsync()
+        {
+            await Stopping.CancelAsync();
+            await Loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            services.GetRequiredService<RuntimeApiClient>().Dispose();
+            await services.DisposeAsync();
+            Stopping.Dispose();
+        }
     }
 }

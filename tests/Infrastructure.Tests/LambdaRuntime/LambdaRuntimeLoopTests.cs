@@ -63,6 +63,26 @@ public class LambdaRuntimeLoopTests
         Assert.Equal(("/2018-06-01/runtime/invocation/ok/response", null), (api.Posts[2].Path, api.Posts[2].ErrorType));
     }
 
+    [Fact]
+    public async Task Each_invocations_trace_header_is_set_in_the_environments_own_variables_not_the_processs()
+    {
+        var api = new ScriptedRuntimeApi().Event("req-1", "{}").Event("req-2", "{}");
+        var variables = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>();
+        var seen = new List<string?>();
+        var processBefore = Environment.GetEnvironmentVariable(LambdaRuntimeLoop.TraceIdEnvironmentVariable);
+
+        await api.RunAsync(
+            (_, _) =>
+            {
+                seen.Add(variables.GetValueOrDefault(LambdaRuntimeLoop.TraceIdEnvironmentVariable));
+                return Task.FromResult("{}"u8.ToArray());
+            },
+            ExecutionEnvironmentVariables.Of(variables));
+
+        Assert.Equal(["Root=1-req-1", "Root=1-req-2"], seen);
+        Assert.Equal(processBefore, Environment.GetEnvironmentVariable(LambdaRuntimeLoop.TraceIdEnvironmentVariable));
+    }
+
     /// <summary>A Runtime API behind an <see cref="HttpMessageHandler"/>: hands out scripted events, records every post, stops the loop when out of events.</summary>
     private sealed class ScriptedRuntimeApi : HttpMessageHandler
     {
@@ -80,10 +100,10 @@ public class LambdaRuntimeLoopTests
             return this;
         }
 
-        public async Task RunAsync(InvocationHandler handler)
+        public async Task RunAsync(InvocationHandler handler, ExecutionEnvironmentVariables? variables = null)
         {
             using var client = new RuntimeApiClient("runtime.test:9001", this);
-            var loop = new LambdaRuntimeLoop(client, handler, new LambdaLogContext(_ => null), NullLogger<LambdaRuntimeLoop>.Instance);
+            var loop = new LambdaRuntimeLoop(client, handler, new LambdaLogContext(_ => null), NullLogger<LambdaRuntimeLoop>.Instance, variables);
             await loop.RunAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(30));
         }
 

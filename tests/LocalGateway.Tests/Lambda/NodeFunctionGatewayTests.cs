@@ -1,0 +1,176 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.LocalGateway.Tests.ApiGateway;
+using SocketRelay.LocalGateway.Tests.Gateway;
+using SocketRelay.TestSupport;
+
+namespace SocketRelay.LocalGateway.Tests.Lambda;
+
+/// <summary>
+/// Functions run by AWS's own Node.js runtime interface client, unchanged, through the whole gateway
+/// (WebSocket API → queue → event source → Runtime API → child process): the environment they see and the
+/// lifecycle Lambda gives them.
+/// </summary>
+public sealed partial class NodeFunctionGatewayTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "socketrelay-node-" + Guid.NewGuid().ToString("N"));
+    private readonly StringWriter _functionLogs = new();
+    private readonly RecordingLoggerProvider _gatewayLog = new();
+
+    public void Dispose()
+    {
+        _functionLogs.Dispose();
+        _gatewayLog.Dispose();
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+
+    private string FunctionLogs => _functionLogs.ToString();
+
+    private Task<GatewayHost> StartAsync(string bootstrap, string handler, Action<GatewayOptions>? configure = null)
+    {
+        var options = new GatewayOptions
+        {
+            Port = 0,
+            DataDir = _dataDir,
+            Pollers = 1,
+            FunctionTimeoutSeconds = 5,
+            VisibilityTimeoutSeconds = 5,
+            FunctionBinary = bootstrap,
+            Handler = handler,
+            Region = "eu-west-2",
+            FunctionName = "orders-consumer",
+            FunctionMemoryMb = 512,
+        };
+        configure?.Invoke(options);
+        return GatewayHost.StartAsync(options, Environment.GetEnvironmentVariable, TextWriter.Synchronized(_functionLogs), logging => logging.AddProvider(_gatewayLog));
+    }
+
+    private static async Task<ClientWebSocket> ConnectAsync(GatewayHost gateway)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(gateway.WebSocketUrl, CancellationToken.None);
+        return socket;
+    }
+
+    [Fact]
+    public async Task The_node_sample_answers_the_seed_transcript()
+    {
+        var bootstrap = await NodeFunction.SampleAsync();
+        await using var gateway = await StartAsync(bootstrap, "index.handler");
+        using var socket = await ConnectAsync(gateway);
+
+        await socket.SendTextAsync("{\"MessageGroupId\": \"test\", \"data\": \"hello world\"}");
+        var reply = await socket.ReceiveTextAsync(Patience);
+
+        Assert.Matches(SeedReply(), reply);
+        using var status = new GatewayStatusProbe(gateway.HttpUrl);
+        await status.WaitUntilDrainedAsync(1, Patience);
+    }
+
+    [Fact]
+    public async Task A_handler_sees_lambdas_variables_and_its_configured_ones_and_nothing_else_of_the_gateways_shell()
+    {
+        using var probes = await NodeFunction.ProbesAsync();
+        await using var gateway = await StartAsync(probes.Bootstrap, "handlers.env", o => o.FunctionEnvironment["ORDERS_TABLE"] = "orders");
+        using var socket = await ConnectAsync(gateway);
+
+        await socket.SendTextAsync("{\"data\":1}");
+
+        var env = (await Eventually.ValueAsync(() => NodeFunction.Probes(FunctionLogs, "env") is { Count: > 0 } p ? p : null, Patience, "the env probe"))[0].GetProperty("env");
+        string Var(string name) => env.TryGetProperty(name, out var value) ? value.GetString()! : throw new Xunit.Sdk.XunitException($"{name} is not set; the function got: {env}");
+        Assert.Equal("handlers.env", Var("_HANDLER"));
+        Assert.Matches(TraceHeader(), Var("_X_AMZN_TRACE_ID"));
+        Assert.Equal("eu-west-2", Var("AWS_REGION"));
+        Assert.Equal("eu-west-2", Var("AWS_DEFAULT_REGION"));
+        Assert.Equal("orders-consumer", Var("AWS_LAMBDA_FUNCTION_NAME"));
+        Assert.Equal("$LATEST", Var("AWS_LAMBDA_FUNCTION_VERSION"));
+        Assert.Equal("512", Var("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"));
+        Assert.Equal("on-demand", Var("AWS_LAMBDA_INITIALIZATION_TYPE"));
+        Assert.Equal("/aws/lambda/orders-consumer", Var("AWS_LAMBDA_LOG_GROUP_NAME"));
+        Assert.Matches(LogStream(), Var("AWS_LAMBDA_LOG_STREAM_NAME"));
+        Assert.StartsWith(DateTime.UtcNow.ToString("yyyy'/'MM'/'dd", System.Globalization.CultureInfo.InvariantCulture), Var("AWS_LAMBDA_LOG_STREAM_NAME"), StringComparison.Ordinal);
+        Assert.NotEmpty(Var("AWS_ACCESS_KEY_ID"));
+        Assert.NotEmpty(Var("AWS_SECRET_ACCESS_KEY"));
+        Assert.NotEmpty(Var("AWS_SESSION_TOKEN"));
+        Assert.Matches(@"^127\.0\.0\.1:[0-9]+$", Var("AWS_LAMBDA_RUNTIME_API"));
+        Assert.Equal(probes.Folder, Var("LAMBDA_TASK_ROOT"));
+        Assert.Equal("/var/runtime", Var("LAMBDA_RUNTIME_DIR"));
+        Assert.Equal(":UTC", Var("TZ"));
+        Assert.Equal("en_US.UTF-8", Var("LANG"));
+        Assert.StartsWith("/usr/local/bin:/usr/bin/:/bin:/opt/bin", Var("PATH"), StringComparison.Ordinal);
+        Assert.Contains($":{probes.Folder}:{probes.Folder}/lib:", Var("LD_LIBRARY_PATH"), StringComparison.Ordinal);
+        Assert.Equal("orders", Var("ORDERS_TABLE"));
+        Assert.Equal(gateway.HttpUrl.ToString().TrimEnd('/'), Var("WEBSOCKET_API_ENDPOINT"));
+        // Nothing of the test process's own environment leaks in (it has HOME, and DOTNET_* under dotnet test).
+        Assert.False(env.TryGetProperty("HOME", out _), "HOME leaked into the function's environment");
+        Assert.DoesNotContain(env.EnumerateObject(), v => v.Name.StartsWith("DOTNET_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_handler_that_returns_null_succeeds_and_its_message_is_not_redelivered()
+    {
+        using var probes = await NodeFunction.ProbesAsync();
+        await using var gateway = await StartAsync(probes.Bootstrap, "handlers.env", o => (o.FunctionTimeoutSeconds, o.VisibilityTimeoutSeconds) = (2, 2));
+        using var socket = await ConnectAsync(gateway);
+        using var status = new GatewayStatusProbe(gateway.HttpUrl);
+
+        await socket.SendTextAsync("{\"data\":1}");
+        await status.WaitUntilDrainedAsync(1, Patience);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // past the visibility timeout
+
+        Assert.Single(NodeFunction.Probes(FunctionLogs, "env"));
+        var counters = await status.ReadAsync();
+        Assert.Equal((1, 0), (counters.Completed, counters.DlqDepth));
+    }
+
+    [Fact]
+    public async Task A_handler_that_throws_has_its_error_in_the_gateway_output_and_its_message_retried_then_dead_lettered()
+    {
+        using var probes = await NodeFunction.ProbesAsync();
+        await using var gateway = await StartAsync(probes.Bootstrap, "handlers.fail", o => (o.FunctionTimeoutSeconds, o.VisibilityTimeoutSeconds, o.MaxReceiveCount) = (1, 1, 2));
+        using var socket = await ConnectAsync(gateway);
+        using var status = new GatewayStatusProbe(gateway.HttpUrl);
+
+        await socket.SendTextAsync("{\"data\":1}");
+        var counters = await status.WaitForAsync(c => c.DlqDepth == 1, Patience);
+
+        Assert.Equal(0, counters.Completed);
+        Assert.Equal(2, NodeFunction.Probes(FunctionLogs, "fail").Count);
+        Assert.Contains(_gatewayLog.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("Error: orders table is missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_handler_that_outlives_the_timeout_is_stopped_and_the_next_event_runs_in_a_new_process()
+    {
+        using var probes = await NodeFunction.ProbesAsync();
+        await using var gateway = await StartAsync(probes.Bootstrap, "handlers.slow", o => (o.FunctionTimeoutSeconds, o.VisibilityTimeoutSeconds) = (1, 30));
+        using var socket = await ConnectAsync(gateway);
+
+        await socket.SendTextAsync("{\"MessageGroupId\":\"a\",\"data\":\"slow\"}");
+        var slow = (await Eventually.ValueAsync(() => NodeFunction.Probes(FunctionLogs, "slow") is { Count: > 0 } p ? p : null, Patience, "the slow invocation"))[0];
+        await Eventually.TrueAsync(() => _gatewayLog.Entries.Any(e => e.Message.Contains("timed out", StringComparison.Ordinal)), Patience, "the time-out");
+        await socket.SendTextAsync("{\"MessageGroupId\":\"b\",\"data\":\"fast\"}");
+        var fast = await Eventually.ValueAsync(() => NodeFunction.Probes(FunctionLogs, "slow").Where(p => !p.GetProperty("slow").GetBoolean()).ToList() is { Count: > 0 } p ? p : null, Patience, "the next invocation");
+
+        Assert.NotEqual(slow.GetProperty("pid").GetInt32(), fast[0].GetProperty("pid").GetInt32());
+        using var status = new GatewayStatusProbe(gateway.HttpUrl);
+        var counters = await status.WaitForAsync(c => c.Completed == 1, Patience);
+        Assert.Equal(1, counters.InFlight); // the slow one waits for its visibility timeout, as in Lambda
+    }
+
+    [GeneratedRegex("""^\{"connectionId":"[A-Za-z0-9+/=]{16,}","requestId":"[A-Za-z0-9+/=]{16,}","message":"\{\\"MessageGroupId\\":\\"test\\",\\"data\\":\\"hello world\\"\}"\}$""")]
+    private static partial Regex SeedReply();
+
+    [GeneratedRegex("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=[01]$")]
+    private static partial Regex TraceHeader();
+
+    [GeneratedRegex(@"^[0-9]{4}/[0-9]{2}/[0-9]{2}/\[\$LATEST\][0-9a-f]{32}$")]
+    private static partial Regex LogStream();
+}
