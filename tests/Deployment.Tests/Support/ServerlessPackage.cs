@@ -4,9 +4,9 @@ using System.Text;
 namespace SocketRelay.Deployment.Tests.Support;
 
 /// <summary>
-/// Runs the pinned Serverless CLI's <c>serverless package</c> in deploy/ once per test run and
-/// hands out the CloudFormation template it synthesizes. Packaging is offline: no AWS account, no
-/// credentials (fake ones are set in case anything asks).
+/// Runs the pinned Serverless CLI's <c>serverless package</c> in deploy/ once per test run and set of
+/// parameters, and hands out the CloudFormation template it synthesizes. Packaging is offline: no AWS
+/// account, no credentials (fake ones are set in case anything asks).
 /// </summary>
 public static class ServerlessPackage
 {
@@ -14,14 +14,35 @@ public static class ServerlessPackage
     public const string Region = "us-east-1";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static CloudFormationTemplate? _template;
+    private static readonly Dictionary<string, PackagedTemplate> Templates = new(StringComparer.Ordinal);
 
-    public static async Task<CloudFormationTemplate> GetTemplateAsync()
+    /// <summary>The template for serverless.yml's default parameters.</summary>
+    public static async Task<CloudFormationTemplate> GetTemplateAsync() => (await PackageAsync([])).Template;
+
+    /// <summary>
+    /// The template with <paramref name="parameters"/> passed as <c>--param="name=value"</c>, written to
+    /// its own directory under deploy/.build/packages.
+    /// </summary>
+    public static async Task<PackagedTemplate> PackageAsync(IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
+        var key = string.Join('&', parameters.Select(p => $"{p.Key}={p.Value}"));
         await Gate.WaitAsync();
         try
         {
-            return _template ??= await PackageAsync();
+            if (!Templates.TryGetValue(key, out var packaged))
+            {
+                // Each set in its own directory: packaging clears its output directory first.
+                var directory = Path.Combine(
+                    RepositoryLayout.BuildDirectory,
+                    "packages",
+                    key.Length == 0 ? "default" : string.Join('-', parameters.Select(p => $"{p.Key}-{p.Value}")));
+                await RunPackageAsync(parameters, directory);
+                var path = Path.Combine(directory, Path.GetFileName(RepositoryLayout.SynthesizedTemplate));
+                packaged = new PackagedTemplate(path, CloudFormationTemplate.Load(path));
+                Templates[key] = packaged;
+            }
+
+            return packaged;
         }
         finally
         {
@@ -29,7 +50,7 @@ public static class ServerlessPackage
         }
     }
 
-    private static async Task<CloudFormationTemplate> PackageAsync()
+    private static async Task RunPackageAsync(IReadOnlyList<KeyValuePair<string, string>> parameters, string directory)
     {
         await NodeDependencies.EnsureInstalledAsync();
         EnsureFunctionArtifact();
@@ -46,12 +67,10 @@ public static class ServerlessPackage
         var cli = Path.Combine(RepositoryLayout.NodeModules, "osls", "bin", "serverless.js");
         await ChildProcess.RunAsync(
             "node",
-            [cli, "package", "--stage", Stage, "--region", Region],
+            [cli, "package", "--stage", Stage, "--region", Region, "--package", directory, .. parameters.Select(p => $"--param={p.Key}={p.Value}")],
             RepositoryLayout.DeployDirectory,
             environment,
             timeout: TimeSpan.FromMinutes(2));
-
-        return CloudFormationTemplate.Load(RepositoryLayout.SynthesizedTemplate);
     }
 
     /// <summary>
@@ -80,3 +99,6 @@ public static class ServerlessPackage
         File.Move(temporary, RepositoryLayout.FunctionArtifact, overwrite: true);
     }
 }
+
+/// <param name="Path">The template file, for tools that read it themselves.</param>
+public sealed record PackagedTemplate(string Path, CloudFormationTemplate Template);
