@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using CsCheck;
+
+namespace SocketRelay.LocalGateway.Tests.Queue.Model;
+
+/// <summary>
+/// The SQLite queue against <see cref="SqsFifoModel"/>: random sequences of sends, receives,
+/// deletes, visibility changes, clock moves (so visibility timeouts and the deduplication interval
+/// expire) and restarts must give the answers and the state the model gives; concurrent receivers
+/// and senders must give answers some sequential order of the same calls gives.
+/// </summary>
+public sealed class ModelBasedQueueTests : IDisposable
+{
+    private static readonly long[] VisibilityChoicesMs = [0, 10_000, 30_000];
+    private static readonly long[] ClockStepsMs = [1_000, 9_999, 10_000, 29_999, 30_000, 60_000, 299_999, 300_000];
+
+    private readonly ConcurrentBag<QueueUnderTest> _queues = [];
+
+    [Fact]
+    public void Sequences_of_operations_answer_as_the_model_of_SQS_FIFO_does()
+    {
+        Gen.Int[1, 3]
+            .Select(maxReceiveCount => (Open(maxReceiveCount), new SqsFifoModel(maxReceiveCount, QueueUnderTest.Start.ToUnixTimeMilliseconds())))
+            .SampleModelBased(
+                [
+                    Gen.Select(Gen.Int[0, 2], Gen.Int[0, 3]).Operation<QueueUnderTest, SqsFifoModel>(
+                        t => $"Send(g{t.Item1}, d{t.Item2})",
+                        (q, t) => q.Send($"g{t.Item1}", $"d{t.Item2}"),
+                        (m, t) => m.Send($"g{t.Item1}", $"d{t.Item2}")),
+                    Gen.Select(Gen.Int[1, 10], Gen.Int[0, VisibilityChoicesMs.Length - 1]).Operation<QueueUnderTest, SqsFifoModel>(
+                        t => $"Receive({t.Item1}, {VisibilityChoicesMs[t.Item2]}ms)",
+                        (q, t) => q.Receive(t.Item1, VisibilityChoicesMs[t.Item2]),
+                        (m, t) => m.Receive(t.Item1, VisibilityChoicesMs[t.Item2])),
+                    Gen.Int[0, 4].Operation<QueueUnderTest, SqsFifoModel>(
+                        back => $"Delete(latest - {back})",
+                        (q, back) => q.Delete(q.RecentHandle(back)),
+                        (m, back) => m.Delete(m.RecentHandle(back))),
+                    Gen.Int[0, 6].Array[1, 4].Operation<QueueUnderTest, SqsFifoModel>(
+                        backs => $"DeleteBatch(latest - [{string.Join(", ", backs)}])",
+                        (q, backs) => q.DeleteBatch([.. backs.Select(q.RecentHandle)]),
+                        (m, backs) => m.DeleteBatch([.. backs.Select(m.RecentHandle)])),
+                    Gen.Select(Gen.Int[0, 4], Gen.Int[0, VisibilityChoicesMs.Length - 1]).Operation<QueueUnderTest, SqsFifoModel>(
+                        t => $"ChangeVisibility(latest - {t.Item1}, {VisibilityChoicesMs[t.Item2]}ms)",
+                        (q, t) => q.ChangeVisibility(q.RecentHandle(t.Item1), VisibilityChoicesMs[t.Item2]),
+                        (m, t) => m.ChangeVisibility(m.RecentHandle(t.Item1), VisibilityChoicesMs[t.Item2])),
+                    Gen.Int[0, ClockStepsMs.Length - 1].Operation<QueueUnderTest, SqsFifoModel>(
+                        i => $"Advance({ClockStepsMs[i]}ms)",
+                        (q, i) => q.Advance(ClockStepsMs[i]),
+                        (m, i) => m.Advance(ClockStepsMs[i])),
+                    Gen.Operation<QueueUnderTest, SqsFifoModel>("Restart()", q => q.Restart(), m => m.Restart()),
+                ],
+                equal: SameObservations,
+                iter: 100,
+                threads: 2,
+                printActual: q => q.ToString(),
+                printModel: m => m.ToString());
+    }
+
+    public void Dispose()
+    {
+        foreach (var queue in _queues)
+        {
+            queue.Dispose();
+        }
+    }
+
+    private static bool SameObservations(IQueueObservations actual, IQueueObservations model) =>
+        actual.Log.SequenceEqual(model.Log, StringComparer.Ordinal) && actual.Snapshot() == model.Snapshot();
+
+    private QueueUnderTest Open(int maxReceiveCount)
+    {
+        var queue = new QueueUnderTest(maxReceiveCount);
+        _queues.Add(queue);
+        return queue;
+    }
+}
