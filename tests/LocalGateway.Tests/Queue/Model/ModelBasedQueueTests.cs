@@ -56,6 +56,34 @@ public sealed class ModelBasedQueueTests : IDisposable
                 printModel: m => m.ToString());
     }
 
+    /// <summary>
+    /// Concurrent receivers and senders: whatever each call answered, some sequential order of the same
+    /// calls answers the same on the model. Two receivers never both get messages of one group, no
+    /// group is served out of order, and of two concurrent sends with one deduplication id in one group
+    /// exactly one is new.
+    /// </summary>
+    [Fact]
+    public void Concurrent_receivers_and_senders_answer_as_some_sequential_order_does()
+    {
+        Gen.Const(() => (Open(maxReceiveCount: 2), new SqsFifoModel(2, QueueUnderTest.Start.ToUnixTimeMilliseconds())))
+            .SampleParallel(
+                [
+                    Gen.Select(Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[0, 9]).Operation<QueueUnderTest, SqsFifoModel>(
+                        t => $"Send(g{t.Item1}, d{t.Item2}, body {t.Item3})",
+                        (q, t) => q.Send($"b{t.Item3}", $"g{t.Item1}", $"d{t.Item2}"),
+                        (m, t) => m.Send($"b{t.Item3}", $"g{t.Item1}", $"d{t.Item2}")),
+                    Gen.Int[1, 10].Operation<QueueUnderTest, SqsFifoModel>(
+                        max => $"Receive({max})",
+                        (q, max) => q.Receive(max, 30_000),
+                        (m, max) => m.Receive(max, 30_000)),
+                ],
+                equal: SameObservationsInAnyOrder,
+                iter: 100,
+                threads: 2,
+                printActual: q => q.ToString(),
+                printModel: m => m.ToString());
+    }
+
     public void Dispose()
     {
         foreach (var queue in _queues)
@@ -66,6 +94,10 @@ public sealed class ModelBasedQueueTests : IDisposable
 
     private static bool SameObservations(IQueueObservations actual, IQueueObservations model) =>
         actual.Log.SequenceEqual(model.Log, StringComparer.Ordinal) && actual.Snapshot() == model.Snapshot();
+
+    private static bool SameObservationsInAnyOrder(IQueueObservations actual, IQueueObservations model) =>
+        actual.Log.Order(StringComparer.Ordinal).SequenceEqual(model.Log.Order(StringComparer.Ordinal), StringComparer.Ordinal)
+        && actual.Snapshot() == model.Snapshot();
 
     private QueueUnderTest Open(int maxReceiveCount)
     {

@@ -40,9 +40,12 @@ internal sealed class QueueUnderTest : IQueueObservations, IDisposable
     /// <summary>The handle issued <paramref name="back"/> handles before the latest (0 = the latest; -1 when there is none).</summary>
     public int RecentHandle(int back) => _handles.Count - 1 - back;
 
-    public void Send(string group, string deduplicationId) => Send($"m{Interlocked.Increment(ref _sends) - 1}", group, deduplicationId);
+    public void Send(string group, string deduplicationId) => Send($"m{Interlocked.Increment(ref _sends) - 1}", group, deduplicationId, nameOriginal: true);
 
-    public void Send(string body, string group, string deduplicationId)
+    /// <summary>A send with the caller's body; the log says whether it was a duplicate, not of which message.</summary>
+    public void Send(string body, string group, string deduplicationId) => Send(body, group, deduplicationId, nameOriginal: false);
+
+    private void Send(string body, string group, string deduplicationId, bool nameOriginal)
     {
         var result = Queue.SendAsync(new OutgoingMessage(body, group, deduplicationId, new Dictionary<string, string>()), CancellationToken.None)
             .GetAwaiter().GetResult();
@@ -51,9 +54,11 @@ internal sealed class QueueUnderTest : IQueueObservations, IDisposable
             _bodiesById[result.MessageId] = body;
         }
 
-        Record(result.IsDuplicate
-            ? $"send {body} {group}/{deduplicationId}: duplicate of {_bodiesById.GetValueOrDefault(result.MessageId, "?")}"
-            : $"send {body} {group}/{deduplicationId}: new");
+        Record(!result.IsDuplicate
+            ? $"send {body} {group}/{deduplicationId}: new"
+            : nameOriginal
+                ? $"send {body} {group}/{deduplicationId}: duplicate of {_bodiesById.GetValueOrDefault(result.MessageId, "?")}"
+                : $"send {body} {group}/{deduplicationId}: duplicate");
     }
 
     public void Receive(int maxMessages, long visibilityMs)

@@ -40,12 +40,17 @@ internal sealed class SqsFifoModel(int maxReceiveCount, long startMilliseconds) 
     /// successfully but aren't delivered during the 5-minute deduplication interval". A duplicate is
     /// answered with the original's id, and does not restart the interval.
     /// </summary>
-    public void Send(string group, string deduplicationId)
+    public void Send(string group, string deduplicationId) => Send($"m{_sends}", group, deduplicationId, nameOriginal: true);
+
+    /// <summary>A send with the caller's body; the log says whether it was a duplicate, not of which message.</summary>
+    public void Send(string body, string group, string deduplicationId) => Send(body, group, deduplicationId, nameOriginal: false);
+
+    private void Send(string body, string group, string deduplicationId, bool nameOriginal)
     {
-        var body = $"m{_sends++}";
+        _sends++;
         if (_deduplication.TryGetValue((group, deduplicationId), out var seen) && seen.ExpiresAt > _now)
         {
-            Log.Add($"send {body} {group}/{deduplicationId}: duplicate of {seen.Body}");
+            Log.Add($"send {body} {group}/{deduplicationId}: duplicate{(nameOriginal ? " of " + seen.Body : "")}");
             return;
         }
 
