@@ -2,6 +2,7 @@ using System.Text.Json;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.Lambda.Tests.Support;
 using SocketRelay.LocalGateway.Lambda;
+using SocketRelay.Tests.Shared;
 
 namespace SocketRelay.Lambda.Tests;
 
@@ -95,7 +96,7 @@ public class AotFunctionTests(AotFunctionFixture fixture) : IClassFixture<AotFun
         fixture.Connections.Answer("e2e-log-gone", 410);
         var result = await fixture.Runtime.InvokeAsync(new SqsEventBuilder().Message("l1", "L", "e2e-log-gone", "{\"secret\":\"body\"}").Build(), Timeout);
 
-        var lines = fixture.Function.StandardOutput.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var lines = PowertoolsLogSchema.AssertLines(fixture.Function.StandardOutput);
         var gone = Assert.Single(lines, l => Text(l, "connection_id") == "e2e-log-gone" && Text(l, "message")!.Contains("gone", StringComparison.Ordinal));
         Assert.Equal(result.RequestId, Text(gone, "function_request_id"));
         Assert.Equal("socketrelay-test", Text(gone, "service"));

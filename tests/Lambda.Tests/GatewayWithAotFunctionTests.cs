@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.Lambda.Tests.Support;
 using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.Tests.Shared;
 
 namespace SocketRelay.Lambda.Tests;
 
@@ -31,6 +32,7 @@ public sealed class GatewayWithAotFunctionTests : IAsyncLifetime, IDisposable
     {
         await _gateway.DisposeAsync();
         Directory.Delete(_dataDir, recursive: true);
+        PowertoolsLogSchema.AssertLines(_functionLogs.ToString());
     }
 
     [Fact]

@@ -115,11 +115,6 @@ public sealed class LocalGatewayContractTests(SynthesizedTemplateFixture fixture
 
         public Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken) => Task.FromResult(false);
 
-        public Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken) => Task.FromResult(false);
-
         public Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken) => Task.FromResult(new QueueStats(_sent.Count, 0, _sent.Count, 0, 0));
-
-        public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<DeadLetter>>([]);
     }
 }

@@ -96,7 +96,7 @@ public sealed class LocalQueueParityTests(SynthesizedTemplateFixture fixture) : 
     }
 
     private SqliteFifoQueue Open(int maxReceiveCount) =>
-        SqliteFifoQueue.Open(new SqliteQueueOptions { DataDirectory = _dataDirectory, MaxReceiveCount = maxReceiveCount, SynchronousFull = false }, TimeProvider.System);
+        SqliteFifoQueue.Open(new SqliteQueueOptions { DataDirectory = _dataDirectory, MaxReceiveCount = maxReceiveCount }, TimeProvider.System);
 
     private static OutgoingMessage Message(string body, string group, string deduplicationId) =>
         new(body, group, deduplicationId, new Dictionary<string, string>());

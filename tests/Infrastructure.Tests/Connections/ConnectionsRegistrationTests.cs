@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Application.Ports;
 using SocketRelay.Domain.Delivery;
 using SocketRelay.Infrastructure.Connections;
@@ -52,7 +53,7 @@ public class ConnectionsRegistrationTests
     {
         var services = new ServiceCollection();
 
-        var exception = Assert.Throws<ArgumentException>(
+        var exception = Assert.Throws<InvalidOptionsException>(
             () => services.AddConnectionsApiNotifier(options => options.Region = "us-east-1"));
 
         Assert.Equal(nameof(ConnectionsApiOptions.Endpoint), exception.ParamName);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Application.Ports;
 using SocketRelay.Domain.Delivery;
 using SocketRelay.Domain.Identifiers;
@@ -203,7 +204,9 @@ public class ResilientConnectionNotifierTests
     {
         _options.BaseDelay = TimeSpan.Zero;
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ResilientConnectionNotifier(_inner, _options, _time, NullLogger<ResilientConnectionNotifier>.Instance));
-        Assert.Equal("Retry:BaseDelay", error.ParamName);
+        _options.AttemptTimeout = TimeSpan.FromSeconds(-1);
+
+        var error = Assert.Throws<InvalidOptionsException>(() => new ResilientConnectionNotifier(_inner, _options, _time, NullLogger<ResilientConnectionNotifier>.Instance));
+        Assert.Equal(["BaseDelay", "AttemptTimeout"], error.Problems.Select(p => p.Name));
     }
 }

@@ -137,7 +137,7 @@ public sealed class WebSocketApiTests : IAsyncLifetime
     {
         var client = await _gateway.ConnectAsync(userAgent: "registry-test/1.0");
 
-        var snapshot = Assert.Single(_gateway.Registry.Snapshot());
+        var snapshot = Assert.Single(_gateway.Registry.Connections).ToSnapshot();
         Assert.Equal(1, _gateway.Registry.Count);
         Assert.Equal("registry-test/1.0", snapshot.UserAgent);
         Assert.Equal("127.0.0.1", snapshot.SourceIp);

@@ -41,8 +41,10 @@ public sealed class GatewayRestartTests : IDisposable
     {
         await using var first = await StartAsync();
 
-        var error = await Assert.ThrowsAsync<QueueStoreException>(StartAsync);
+        var error = await Assert.ThrowsAsync<GatewayStartException>(StartAsync);
 
+        Assert.IsType<QueueStoreException>(error.InnerException);
+        Assert.StartsWith("--data-dir ", error.Message, StringComparison.Ordinal);
         Assert.Contains(Path.GetFullPath(_dataDir), error.Message, StringComparison.Ordinal);
     }
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
-using SocketRelay.LocalGateway.Status;
 using SocketRelay.LocalGateway.Tests.ApiGateway;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
@@ -47,12 +47,18 @@ public sealed class SecurityTests
     [InlineData("192.168.1.20", false)]
     [InlineData("::ffff:10.0.0.1", false)]
     [InlineData("2001:db8::1", false)]
-    public void Only_loopback_callers_may_read_the_status(string address, bool allowed) =>
-        Assert.Equal(allowed, StatusEndpoints.IsCallerAllowed(IPAddress.Parse(address)));
+    public void Only_loopback_callers_may_use_the_unauthenticated_APIs(string address, bool allowed)
+    {
+        Assert.Equal(allowed, LoopbackCallers.IsAllowed(IPAddress.Parse(address)));
+        Assert.Equal(allowed, ManagementRequestTarget.IsClientAllowed(IPAddress.Parse(address), new ApiGatewayOptions()));
+    }
 
     [Fact]
-    public void A_caller_without_an_address_may_not_read_the_status() =>
-        Assert.False(StatusEndpoints.IsCallerAllowed(null));
+    public void A_caller_without_an_address_may_use_neither_the_status_nor_the_management_API()
+    {
+        Assert.False(LoopbackCallers.IsAllowed(null));
+        Assert.False(ManagementRequestTarget.IsClientAllowed(null, new ApiGatewayOptions()));
+    }
 
     [Fact]
     public async Task No_message_body_appears_in_gateway_or_function_logs_at_Information()
@@ -88,7 +94,7 @@ public sealed class SecurityTests
     [InlineData(0.1, "", 0, "--fault-status")]
     [InlineData(0.1, "429", -1, "--fault-latency-ms")]
     public void Fault_settings_out_of_range_are_refused_by_name(double rate, string statuses, int latency, string option) =>
-        Assert.Contains(new GatewayOptions { FaultRate = rate, FaultStatus = statuses, FaultLatencyMs = latency }.Problems(), p => p.StartsWith(option, StringComparison.Ordinal));
+        Assert.Contains(new GatewayOptions { FaultRate = rate, FaultStatus = statuses, FaultLatencyMs = latency }.Problems(), p => p.Name == option);
 
     [Fact]
     public void The_help_text_documents_every_fault_option() =>

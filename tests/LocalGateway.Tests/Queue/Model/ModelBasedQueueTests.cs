@@ -5,8 +5,8 @@ namespace SocketRelay.LocalGateway.Tests.Queue.Model;
 
 /// <summary>
 /// The SQLite queue against <see cref="SqsFifoModel"/>: random sequences of sends, receives,
-/// deletes, visibility changes, clock moves (so visibility timeouts and the deduplication interval
-/// expire) and restarts must give the answers and the state the model gives; concurrent receivers
+/// deletes, batch deletes, clock moves (so visibility timeouts and the deduplication interval
+/// expire, and unanswered messages are redriven) and restarts must give the answers and the state the model gives; concurrent receivers
 /// and senders must give answers some sequential order of the same calls gives.
 /// </summary>
 public sealed class ModelBasedQueueTests : IDisposable
@@ -39,10 +39,6 @@ public sealed class ModelBasedQueueTests : IDisposable
                         backs => $"DeleteBatch(latest - [{string.Join(", ", backs)}])",
                         (q, backs) => q.DeleteBatch([.. backs.Select(q.RecentHandle)]),
                         (m, backs) => m.DeleteBatch([.. backs.Select(m.RecentHandle)])),
-                    Gen.Select(Gen.Int[0, 4], Gen.Int[0, VisibilityChoicesMs.Length - 1]).Operation<QueueUnderTest, SqsFifoModel>(
-                        t => $"ChangeVisibility(latest - {t.Item1}, {VisibilityChoicesMs[t.Item2]}ms)",
-                        (q, t) => q.ChangeVisibility(q.RecentHandle(t.Item1), VisibilityChoicesMs[t.Item2]),
-                        (m, t) => m.ChangeVisibility(m.RecentHandle(t.Item1), VisibilityChoicesMs[t.Item2])),
                     Gen.Int[0, ClockStepsMs.Length - 1].Operation<QueueUnderTest, SqsFifoModel>(
                         i => $"Advance({ClockStepsMs[i]}ms)",
                         (q, i) => q.Advance(ClockStepsMs[i]),

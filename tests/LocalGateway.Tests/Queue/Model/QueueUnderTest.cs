@@ -22,9 +22,8 @@ internal sealed class QueueUnderTest : IQueueObservations, IDisposable
     {
         _options = new SqliteQueueOptions
         {
-            DataDirectory = QueueHarness.CreateTemporaryDirectory(),
+            DataDirectory = CreateDataDirectory(),
             MaxReceiveCount = maxReceiveCount,
-            SynchronousFull = false,
         };
         Queue = SqliteFifoQueue.Open(_options, Time);
     }
@@ -82,9 +81,6 @@ internal sealed class QueueUnderTest : IQueueObservations, IDisposable
         Record($"delete batch [{string.Join(", ", handles.Select(h => $"h{h}"))}]: [{string.Join(", ", deleted)}]");
     }
 
-    public void ChangeVisibility(int handle, long visibilityMs) =>
-        Record($"change visibility h{handle} {visibilityMs}ms: {Queue.ChangeVisibilityAsync(HandleAt(handle), TimeSpan.FromMilliseconds(visibilityMs), CancellationToken.None).GetAwaiter().GetResult()}");
-
     public void Advance(long milliseconds) => Time.Advance(TimeSpan.FromMilliseconds(milliseconds));
 
     public void Restart()
@@ -96,7 +92,7 @@ internal sealed class QueueUnderTest : IQueueObservations, IDisposable
     public QueueSnapshot Snapshot()
     {
         var stats = Queue.GetStatsAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var deadLetters = Queue.ListDeadLettersAsync(1000, CancellationToken.None).GetAwaiter().GetResult();
+        var deadLetters = QueueHarness.ReadDeadLetters(_options.DatabasePath);
         return new QueueSnapshot(
             stats.Accepted,
             stats.Completed,
@@ -111,6 +107,22 @@ internal sealed class QueueUnderTest : IQueueObservations, IDisposable
     {
         Queue.Dispose();
         Directory.Delete(_options.DataDirectory, recursive: true);
+    }
+
+    /// <summary>
+    /// In memory where the OS offers it (Linux's /dev/shm): these tests are about semantics, and each
+    /// sample opens a fresh queue, so a disk flush per send would only make them slow.
+    /// </summary>
+    private static string CreateDataDirectory()
+    {
+        if (!Directory.Exists("/dev/shm"))
+        {
+            return QueueHarness.CreateTemporaryDirectory();
+        }
+
+        var path = Path.Combine("/dev/shm", "socketrelay-model-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
     }
 
     /// <summary>A handle the queue issued, or one it never did when none was issued yet.</summary>

@@ -113,21 +113,6 @@ internal sealed class SqsFifoModel(int maxReceiveCount, long startMilliseconds) 
     public void DeleteBatch(IReadOnlyList<int> handles) =>
         Log.Add($"delete batch [{string.Join(", ", handles.Select(h => $"h{h}"))}]: [{string.Join(", ", handles.Select(DeleteOne))}]");
 
-    /// <summary>
-    /// ChangeMessageVisibility: only for a message in flight, through its latest receipt handle; the
-    /// new timeout counts from now, and zero makes the message visible at once.
-    /// </summary>
-    public void ChangeVisibility(int handle, long visibilityMs)
-    {
-        var changed = Latest(handle) is { } message && message.VisibleAt > _now;
-        if (changed)
-        {
-            Latest(handle)!.VisibleAt = _now + visibilityMs;
-        }
-
-        Log.Add($"change visibility h{handle} {visibilityMs}ms: {changed}");
-    }
-
     public void Advance(long milliseconds) => _now += milliseconds;
 
     /// <summary>The local queue's restart: every lease of the old process is released and its receipt handles are void.</summary>
