@@ -13,6 +13,9 @@ public static class ServerlessPackage
     public const string Stage = "production";
     public const string Region = "us-east-1";
 
+    /// <summary>The template <c>serverless package</c> writes, the one <c>serverless deploy</c> would update the stack with.</summary>
+    public const string TemplateFileName = "cloudformation-template-update-stack.json";
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly Dictionary<string, PackagedTemplate> Templates = new(StringComparer.Ordinal);
 
@@ -37,7 +40,7 @@ public static class ServerlessPackage
                     "packages",
                     key.Length == 0 ? "default" : string.Join('-', parameters.Select(p => $"{p.Key}-{p.Value}")));
                 await RunPackageAsync(parameters, directory);
-                var path = Path.Combine(directory, Path.GetFileName(RepositoryLayout.SynthesizedTemplate));
+                var path = Path.Combine(directory, TemplateFileName);
                 packaged = new PackagedTemplate(path, CloudFormationTemplate.Load(path));
                 Templates[key] = packaged;
             }
