@@ -19,6 +19,13 @@ public sealed class NotificationRetryOptions
     /// <summary>Randomises each back-off between half and all of its value, so throttled senders do not retry in step.</summary>
     public bool UseJitter { get; set; } = true;
 
+    /// <summary>
+    /// The source of jitter: returns a value in [0, 1) that places a back-off between half (0) and all (1) of
+    /// its value. <see cref="Random.Shared"/> by default; replace it to make back-offs reproducible, as Polly's
+    /// <c>RetryStrategyOptions.Randomizer</c> allows.
+    /// </summary>
+    public Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+
     /// <summary>One post that takes longer is abandoned (and retried if time allows).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -51,6 +58,11 @@ public sealed class NotificationRetryOptions
         if (MinimumAttemptTime < TimeSpan.Zero)
         {
             yield return new(nameof(MinimumAttemptTime), $"must not be negative (was {MinimumAttemptTime})");
+        }
+
+        if (Randomizer is null)
+        {
+            yield return new(nameof(Randomizer), "is required (the source of jitter draws in [0, 1))");
         }
     }
 

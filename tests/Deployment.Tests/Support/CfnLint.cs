@@ -1,3 +1,5 @@
+using SocketRelay.TestSupport;
+
 namespace SocketRelay.Deployment.Tests.Support;
 
 /// <summary>
@@ -13,7 +15,7 @@ public static class CfnLint
     /// <summary>Lints <paramref name="templatePath"/> for <see cref="ServerlessPackage.Region"/>; returns its findings, one per line (empty when clean).</summary>
     public static async Task<string> LintAsync(string templatePath)
     {
-        var executable = Locate(Environment.GetEnvironmentVariable("PATH"));
+        var executable = Locate();
         try
         {
             await ChildProcess.RunAsync(
@@ -30,14 +32,11 @@ public static class CfnLint
         }
     }
 
-    /// <summary>The <c>cfn-lint</c> executable on <paramref name="searchPath"/> (a PATH value).</summary>
+    /// <summary>The <c>cfn-lint</c> executable on <paramref name="searchPath"/> (a PATH value; default: this process's PATH).</summary>
     /// <exception cref="InvalidOperationException">It is not there; the message names the missing tool.</exception>
-    public static string Locate(string? searchPath) =>
-        (searchPath ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, Executable))
-            .FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException(
-            $"{Executable} is not on PATH. The deployment tests lint the synthesized template with AWS's CloudFormation linter " +
-            "(Python package cfn-lint 1.x); install it or run them on the machine image that has it.");
+    public static string Locate(string? searchPath = null) => RequiredTool.Locate(
+        Executable,
+        "The deployment tests lint the synthesized template with AWS's CloudFormation linter " +
+        "(Python package cfn-lint 1.x); install it or run them on the machine image that has it.",
+        searchPath);
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Deployment.Tests.Support;
 
@@ -16,41 +18,40 @@ public static class ServerlessPackage
     /// <summary>The template <c>serverless package</c> writes, the one <c>serverless deploy</c> would update the stack with.</summary>
     public const string TemplateFileName = "cloudformation-template-update-stack.json";
 
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static readonly Dictionary<string, PackagedTemplate> Templates = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, RunOnce<PackagedTemplate>> Packages = new(StringComparer.Ordinal);
 
-    /// <summary>The template for serverless.yml's default parameters.</summary>
+    // One packaging at a time: they share deploy/ and its node_modules, and each keeps a core busy.
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>The template for serverless.yml's default parameters, packaging it on the first call of a test run.</summary>
     public static async Task<CloudFormationTemplate> GetTemplateAsync() => (await PackageAsync([])).Template;
 
     /// <summary>
-    /// The template with <paramref name="parameters"/> passed as <c>--param="name=value"</c>, written to
-    /// its own directory under deploy/.build/packages.
+    /// The template with <paramref name="parameters"/> passed as <c>--param="name=value"</c>, packaged
+    /// once per test run into its own directory under deploy/.build/packages (packaging clears its
+    /// output directory first, so sets must not share one).
     /// </summary>
-    public static async Task<PackagedTemplate> PackageAsync(IReadOnlyList<KeyValuePair<string, string>> parameters)
+    public static Task<PackagedTemplate> PackageAsync(IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
-        var key = string.Join('&', parameters.Select(p => $"{p.Key}={p.Value}"));
-        await Gate.WaitAsync();
+        var name = parameters.Count == 0 ? "default" : string.Join('-', parameters.Select(p => $"{p.Key}-{p.Value}"));
+        return Packages.GetOrAdd(name, _ => new RunOnce<PackagedTemplate>(() => PackageIntoAsync(parameters, name))).GetAsync();
+    }
+
+    private static async Task<PackagedTemplate> PackageIntoAsync(IReadOnlyList<KeyValuePair<string, string>> parameters, string name)
+    {
+        var directory = Path.Combine(RepositoryLayout.BuildDirectory, "packages", name);
+        await OneAtATime.WaitAsync();
         try
         {
-            if (!Templates.TryGetValue(key, out var packaged))
-            {
-                // Each set in its own directory: packaging clears its output directory first.
-                var directory = Path.Combine(
-                    RepositoryLayout.BuildDirectory,
-                    "packages",
-                    key.Length == 0 ? "default" : string.Join('-', parameters.Select(p => $"{p.Key}-{p.Value}")));
-                await RunPackageAsync(parameters, directory);
-                var path = Path.Combine(directory, TemplateFileName);
-                packaged = new PackagedTemplate(path, CloudFormationTemplate.Load(path));
-                Templates[key] = packaged;
-            }
-
-            return packaged;
+            await RunPackageAsync(parameters, directory);
         }
         finally
         {
-            Gate.Release();
+            OneAtATime.Release();
         }
+
+        var path = Path.Combine(directory, TemplateFileName);
+        return new PackagedTemplate(path, CloudFormationTemplate.Load(path));
     }
 
     private static async Task RunPackageAsync(IReadOnlyList<KeyValuePair<string, string>> parameters, string directory)

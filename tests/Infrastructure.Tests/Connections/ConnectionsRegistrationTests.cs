@@ -4,6 +4,7 @@ using SocketRelay.Application.Configuration;
 using SocketRelay.Application.Ports;
 using SocketRelay.Domain.Delivery;
 using SocketRelay.Infrastructure.Connections;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Connections;
 
@@ -12,7 +13,7 @@ public class ConnectionsRegistrationTests
     [Fact]
     public async Task The_registered_notifier_posts_through_the_http_client_factory_with_the_configured_endpoint()
     {
-        await using var api = await LoopbackConnectionsApi.StartAsync();
+        await using var api = await FakeConnectionsApi.StartAsync();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IAwsCredentialsProvider>(
             new StaticAwsCredentialsProvider(new ImmutableCredentials(NotifierHarness.AccessKey, NotifierHarness.SecretKey, null)));

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Tests.Queue.Moto;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -52,28 +53,14 @@ public sealed class GatewayOnMotoTests(MotoServer moto)
         }
 
         using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
-        var status = await EventuallyAsync(
-            () => http.GetFromJsonAsync<JsonObject>("/_local/status")!,
-            s => (long)s!["completed"]! == sockets.Length * perConnection);
+        var status = await Eventually.ReadUntilAsync(
+            () => http.GetFromJsonAsync<JsonObject>("/_local/status"),
+            s => (long)s!["completed"]! == sockets.Length * perConnection,
+            TimeSpan.FromSeconds(20),
+            "every message deleted after its reply");
         Assert.Equal(sockets.Length * perConnection, (long)status!["accepted"]!);
         Assert.Equal(0, (long)status["queueDepth"]!);
         Assert.Equal(0, (long)status["inFlight"]!);
         Assert.Equal(0, (long)status["dlqDepth"]!);
-    }
-
-    /// <summary>The poller deletes after it answers, so the counters settle a moment after the last reply.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> settled)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (settled(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Tests.ApiGateway;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 
@@ -72,6 +73,9 @@ public sealed class SecurityTests
         await using (var leaving = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, null))
         {
             await leaving.SendLargeAsync($$"""{"secret":"{{Secret}}","seq":0}""");
+
+            // Leaving before the gateway has read the frame would abort the socket with the message unread.
+            await gateway.Status.WaitForAsync(c => c.Accepted >= 1, TimeSpan.FromSeconds(10));
         }
 
         await using var client = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "logged");
@@ -79,7 +83,7 @@ public sealed class SecurityTests
         await client.SendLargeAsync($$"""{"MessageGroupId":"a b","secret":"{{Secret}}","seq":1}""");
         await gateway.Status.WaitUntilDrainedAsync(2, TimeSpan.FromSeconds(45)); // a reply failed by injected faults waits out the 10 s visibility timeout
 
-        await WaitUntilAsync(() => client.UniqueReplies == 1 && client.ErrorFrames == 1);
+        await Eventually.TrueAsync(() => client.UniqueReplies == 1 && client.ErrorFrames == 1, TimeSpan.FromSeconds(10), "the reply and the error frame");
         Assert.Contains(gatewayLogs.Entries, e => e.Message.Contains("rejected", StringComparison.Ordinal));
         Assert.DoesNotContain(gatewayLogs.Entries, e => e.Level >= LogLevel.Information && e.Message.Contains(Secret, StringComparison.Ordinal));
         Assert.Contains("\"level\":\"Information\"", gateway.FunctionLogs.ToString(), StringComparison.Ordinal);
@@ -99,16 +103,6 @@ public sealed class SecurityTests
     [Fact]
     public void The_help_text_documents_every_fault_option() =>
         Assert.All(["--fault-rate", "--fault-status", "--fault-latency-ms", "--fault-seed"], option => Assert.Contains(option, CommandLine.Help(), StringComparison.Ordinal));
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the expected frames did not arrive");
-            await Task.Delay(50);
-        }
-    }
 
     private static IEnumerable<IPAddress> LocalNonLoopbackAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces()

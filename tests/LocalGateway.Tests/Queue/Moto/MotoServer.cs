@@ -7,6 +7,7 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using SocketRelay.LocalGateway.Queue.Sqs;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Queue.Moto;
 
@@ -29,7 +30,7 @@ public sealed class MotoServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var executable = Locate(Environment.GetEnvironmentVariable("PATH"));
+        var executable = Locate();
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeLoopbackPort();
@@ -190,16 +191,13 @@ public sealed class MotoServer : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The <c>moto_server</c> executable on <paramref name="searchPath"/> (a PATH value).</summary>
+    /// <summary>The <c>moto_server</c> executable on <paramref name="searchPath"/> (a PATH value; default: this process's PATH).</summary>
     /// <exception cref="InvalidOperationException">It is not there; the message names the missing tool.</exception>
-    public static string Locate(string? searchPath) =>
-        (searchPath ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, Executable))
-            .FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException(
-            $"{Executable} is not on PATH. These tests run the --queue sqs backend against moto's SQS " +
-            "(Python package moto[server] 5.2, which provides moto_server); install it or run them on the machine image that has it.");
+    public static string Locate(string? searchPath = null) => RequiredTool.Locate(
+        Executable,
+        "These tests run the --queue sqs backend against moto's SQS (Python package moto[server] 5.2, " +
+        "which provides moto_server); install it or run them on the machine image that has it.",
+        searchPath);
 }
 
 [CollectionDefinition(Name)]
