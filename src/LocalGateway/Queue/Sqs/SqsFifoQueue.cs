@@ -92,8 +92,9 @@ public sealed class SqsFifoQueue : IFifoQueue
     /// Deletes with <c>DeleteMessageBatch</c>, ten entries per request (SQS's limit), so a poller's
     /// batch costs one request instead of one per message. An entry SQS refuses for a stale or
     /// unknown receipt handle comes back false, as <see cref="DeleteAsync"/> would; an entry refused
-    /// for any other reason throws <see cref="SqsQueueException"/> with SQS's code, after the entries
-    /// before it were deleted.
+    /// for any other reason throws <see cref="SqsQueueException"/> with SQS's code once its request is
+    /// answered (what SQS deleted stays deleted; later requests are not sent, and their messages come
+    /// back after their visibility timeout).
     /// </summary>
     public async Task<IReadOnlyList<bool>> DeleteBatchAsync(IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken)
     {
