@@ -5,15 +5,15 @@ namespace SocketRelay.LocalGateway.Queue;
 /// <summary>
 /// A queue with Amazon SQS FIFO semantics: strict order per message group, a group with a
 /// message in flight delivers nothing more until that message is deleted or its visibility
-/// timeout expires, a five-minute deduplication window, receive counts and redrive to a
-/// dead-letter queue.
+/// timeout expires, a five-minute deduplication window per message group (the deployed queue's
+/// <c>DeduplicationScope: messageGroup</c>), receive counts and redrive to a dead-letter queue.
 /// </summary>
 [SuppressMessage("Naming", "CA1711", Justification = "It is a queue: the name says what it emulates.")]
 public interface IFifoQueue
 {
     /// <summary>
-    /// Enqueues a message. Returns once the message is stored; a message with a deduplication id
-    /// seen in the last five minutes is accepted but not enqueued again.
+    /// Enqueues a message. Returns once the message is stored; a message whose deduplication id was
+    /// seen in its message group in the last five minutes is accepted but not enqueued again.
     /// </summary>
     Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 

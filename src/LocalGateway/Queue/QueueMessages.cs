@@ -9,7 +9,7 @@ public sealed record OutgoingMessage(
 
 /// <param name="MessageId">The id of the stored message; for a duplicate, the id of the original.</param>
 /// <param name="SequenceNumber">The message's position in the queue, increasing with every accepted message.</param>
-/// <param name="IsDuplicate">True when the deduplication id was seen in the last five minutes.</param>
+/// <param name="IsDuplicate">True when the deduplication id was seen in the message's group in the last five minutes.</param>
 public sealed record SendResult(string MessageId, string SequenceNumber, bool IsDuplicate);
 
 /// <summary>A received message, with the attributes SQS puts on a Lambda event record.</summary>

@@ -13,7 +13,7 @@ namespace SocketRelay.LocalGateway.Queue;
 /// </remarks>
 internal static class SqliteQueueSchema
 {
-    private const int Version = 1;
+    private const int Version = 2;
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
@@ -35,10 +35,12 @@ internal static class SqliteQueueSchema
         CREATE INDEX IF NOT EXISTS messages_by_visibility ON messages (visible_at);
 
         CREATE TABLE IF NOT EXISTS deduplication (
-            deduplication_id TEXT    PRIMARY KEY,
+            group_id         TEXT    NOT NULL,
+            deduplication_id TEXT    NOT NULL,
             message_id       TEXT    NOT NULL,
             sequence         INTEGER NOT NULL,
-            expires_at       INTEGER NOT NULL
+            expires_at       INTEGER NOT NULL,
+            PRIMARY KEY (group_id, deduplication_id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS deduplication_by_expiry ON deduplication (expires_at);
 
@@ -60,6 +62,31 @@ internal static class SqliteQueueSchema
             value INTEGER NOT NULL
         ) WITHOUT ROWID;
         INSERT OR IGNORE INTO counters (name, value) VALUES ('accepted', 0), ('completed', 0);
+        """;
+
+    /// <summary>
+    /// Version 1 remembered deduplication ids queue-wide; version 2 per message group, as the deployed
+    /// queue (<c>DeduplicationScope: messageGroup</c>). An id keeps its group when its message is still
+    /// queued or dead-lettered; the ids of deleted messages are dropped, so for at most five minutes
+    /// after the upgrade a retried send of an already processed message is accepted again.
+    /// </summary>
+    private const string GroupDeduplicationIds = """
+        ALTER TABLE deduplication RENAME TO deduplication_v1;
+        DROP INDEX IF EXISTS deduplication_by_expiry;
+        CREATE TABLE deduplication (
+            group_id         TEXT    NOT NULL,
+            deduplication_id TEXT    NOT NULL,
+            message_id       TEXT    NOT NULL,
+            sequence         INTEGER NOT NULL,
+            expires_at       INTEGER NOT NULL,
+            PRIMARY KEY (group_id, deduplication_id)
+        ) WITHOUT ROWID;
+        INSERT OR REPLACE INTO deduplication
+            SELECT owner.group_id, old.deduplication_id, old.message_id, old.sequence, old.expires_at
+            FROM deduplication_v1 AS old
+            JOIN (SELECT sequence, group_id FROM messages UNION ALL SELECT sequence, group_id FROM dead_letters) AS owner
+              ON owner.sequence = old.sequence;
+        DROP TABLE deduplication_v1;
         """;
 
     public static SqliteConnection Open(SqliteQueueOptions options)
@@ -122,7 +149,7 @@ internal static class SqliteQueueSchema
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = CreateTables + $"PRAGMA user_version = {Version};";
+        command.CommandText = (version == 1 ? GroupDeduplicationIds : "") + CreateTables + $"PRAGMA user_version = {Version};";
         command.ExecuteNonQuery();
         transaction.Commit();
     }

@@ -29,11 +29,16 @@ internal sealed class SqliteQueueStore : IDisposable
         _fullSyncAgain = Prepare("PRAGMA synchronous = FULL;");
         _commit = Prepare("COMMIT;");
         _rollback = Prepare("ROLLBACK;");
-        _findDuplicate = Prepare("SELECT message_id, sequence FROM deduplication WHERE deduplication_id = $id AND expires_at > $now;", "$id", "$now");
+        // Deduplication is per message group, as the deployed queue's DeduplicationScope: messageGroup.
+        _findDuplicate = Prepare(
+            "SELECT message_id, sequence FROM deduplication WHERE group_id = $group AND deduplication_id = $id AND expires_at > $now;",
+            "$group", "$id", "$now");
         _insertMessage = Prepare(
             "INSERT INTO messages (message_id, group_id, deduplication_id, body, attributes, sent_at) VALUES ($messageId, $group, $id, $body, $attributes, $now) RETURNING sequence;",
             "$messageId", "$group", "$id", "$body", "$attributes", "$now");
-        _remember = Prepare("INSERT OR REPLACE INTO deduplication VALUES ($id, $messageId, $sequence, $expiresAt);", "$id", "$messageId", "$sequence", "$expiresAt");
+        _remember = Prepare(
+            "INSERT OR REPLACE INTO deduplication (group_id, deduplication_id, message_id, sequence, expires_at) VALUES ($group, $id, $messageId, $sequence, $expiresAt);",
+            "$group", "$id", "$messageId", "$sequence", "$expiresAt");
         _forgetExpired = Prepare("DELETE FROM deduplication WHERE expires_at <= $now;", "$now");
         _countAccepted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'accepted';");
 
@@ -188,7 +193,7 @@ internal sealed class SqliteQueueStore : IDisposable
 
     private SendResult SendOne(OutgoingMessage message, long now)
     {
-        using (var duplicate = Run(_findDuplicate, message.MessageDeduplicationId, now).ExecuteReader())
+        using (var duplicate = Run(_findDuplicate, message.MessageGroupId, message.MessageDeduplicationId, now).ExecuteReader())
         {
             if (duplicate.Read())
             {
@@ -199,7 +204,7 @@ internal sealed class SqliteQueueStore : IDisposable
         var messageId = Guid.NewGuid().ToString();
         var sequence = (long)Run(_insertMessage, messageId, message.MessageGroupId, message.MessageDeduplicationId,
             message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
-        Run(_remember, message.MessageDeduplicationId, messageId, sequence, now + DeduplicationWindowMs).ExecuteNonQuery();
+        Run(_remember, message.MessageGroupId, message.MessageDeduplicationId, messageId, sequence, now + DeduplicationWindowMs).ExecuteNonQuery();
         Run(_countAccepted).ExecuteNonQuery();
         return new SendResult(messageId, FormatSequence(sequence), IsDuplicate: false);
     }

@@ -16,8 +16,5 @@ public static class RepositoryLayout
     /// <summary>The function artifact serverless.yml references (<c>package.artifact</c>).</summary>
     public static string FunctionArtifact { get; } = Path.Combine(BuildDirectory, "socketrelay-function.zip");
 
-    public static string SynthesizedTemplate { get; } =
-        Path.Combine(DeployDirectory, ".serverless", "cloudformation-template-update-stack.json");
-
     public static string MappingTemplateRenderer { get; } = Path.Combine(DeployDirectory, "test", "render-mapping-template.js");
 }

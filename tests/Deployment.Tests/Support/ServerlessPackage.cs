@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
 using SocketRelay.TestSupport;
@@ -5,21 +6,55 @@ using SocketRelay.TestSupport;
 namespace SocketRelay.Deployment.Tests.Support;
 
 /// <summary>
-/// Runs the pinned Serverless CLI's <c>serverless package</c> in deploy/ once per test run and
-/// hands out the CloudFormation template it synthesizes. Packaging is offline: no AWS account, no
-/// credentials (fake ones are set in case anything asks).
+/// Runs the pinned Serverless CLI's <c>serverless package</c> in deploy/ once per test run and set of
+/// parameters, and hands out the CloudFormation template it synthesizes. Packaging is offline: no AWS
+/// account, no credentials (fake ones are set in case anything asks).
 /// </summary>
 public static class ServerlessPackage
 {
     public const string Stage = "production";
     public const string Region = "us-east-1";
 
-    private static readonly RunOnce<CloudFormationTemplate> Template = new(PackageAsync);
+    /// <summary>The template <c>serverless package</c> writes, the one <c>serverless deploy</c> would update the stack with.</summary>
+    public const string TemplateFileName = "cloudformation-template-update-stack.json";
 
-    /// <summary>The synthesized CloudFormation template, packaging it on the first call of a test run.</summary>
-    public static Task<CloudFormationTemplate> GetTemplateAsync() => Template.GetAsync();
+    private static readonly ConcurrentDictionary<string, RunOnce<PackagedTemplate>> Packages = new(StringComparer.Ordinal);
 
-    private static async Task<CloudFormationTemplate> PackageAsync()
+    // One packaging at a time: they share deploy/ and its node_modules, and each keeps a core busy.
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>The template for serverless.yml's default parameters, packaging it on the first call of a test run.</summary>
+    public static async Task<CloudFormationTemplate> GetTemplateAsync() => (await PackageAsync([])).Template;
+
+    /// <summary>
+    /// The template with <paramref name="parameters"/> passed as <c>--param="name=value"</c>, packaged
+    /// once per test run into its own directory under deploy/.build/packages (packaging clears its
+    /// output directory first, so sets must not share one).
+    /// </summary>
+    public static Task<PackagedTemplate> PackageAsync(IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var name = parameters.Count == 0 ? "default" : string.Join('-', parameters.Select(p => $"{p.Key}-{p.Value}"));
+        return Packages.GetOrAdd(name, _ => new RunOnce<PackagedTemplate>(() => PackageIntoAsync(parameters, name))).GetAsync();
+    }
+
+    private static async Task<PackagedTemplate> PackageIntoAsync(IReadOnlyList<KeyValuePair<string, string>> parameters, string name)
+    {
+        var directory = Path.Combine(RepositoryLayout.BuildDirectory, "packages", name);
+        await OneAtATime.WaitAsync();
+        try
+        {
+            await RunPackageAsync(parameters, directory);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+
+        var path = Path.Combine(directory, TemplateFileName);
+        return new PackagedTemplate(path, CloudFormationTemplate.Load(path));
+    }
+
+    private static async Task RunPackageAsync(IReadOnlyList<KeyValuePair<string, string>> parameters, string directory)
     {
         await NodeDependencies.EnsureInstalledAsync();
         EnsureFunctionArtifact();
@@ -36,12 +71,10 @@ public static class ServerlessPackage
         var cli = Path.Combine(RepositoryLayout.NodeModules, "osls", "bin", "serverless.js");
         await ChildProcess.RunAsync(
             "node",
-            [cli, "package", "--stage", Stage, "--region", Region],
+            [cli, "package", "--stage", Stage, "--region", Region, "--package", directory, .. parameters.Select(p => $"--param={p.Key}={p.Value}")],
             RepositoryLayout.DeployDirectory,
             environment,
             timeout: TimeSpan.FromMinutes(2));
-
-        return CloudFormationTemplate.Load(RepositoryLayout.SynthesizedTemplate);
     }
 
     /// <summary>
@@ -70,3 +103,6 @@ public static class ServerlessPackage
         File.Move(temporary, RepositoryLayout.FunctionArtifact, overwrite: true);
     }
 }
+
+/// <param name="Path">The template file, for tools that read it themselves.</param>
+public sealed record PackagedTemplate(string Path, CloudFormationTemplate Template);

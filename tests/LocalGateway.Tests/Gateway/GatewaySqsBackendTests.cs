@@ -49,10 +49,16 @@ public sealed class GatewaySqsBackendTests
         {
             endpoint.On("SendMessage", Send);
             endpoint.On("ReceiveMessage", _ => Receive());
-            endpoint.On("DeleteMessage", request =>
+            endpoint.On("DeleteMessageBatch", request =>
             {
-                _deleted.Add(request.GetProperty("ReceiptHandle").GetString()!);
-                return SqsReply.Ok();
+                var successful = new JsonArray();
+                foreach (var entry in request.GetProperty("Entries").EnumerateArray())
+                {
+                    _deleted.Add(entry.GetProperty("ReceiptHandle").GetString()!);
+                    successful.Add(new JsonObject { ["Id"] = entry.GetProperty("Id").GetString() });
+                }
+
+                return SqsReply.Ok(new JsonObject { ["Successful"] = successful, ["Failed"] = new JsonArray() });
             });
         }
 

@@ -22,6 +22,26 @@ public sealed class DeduplicationTests : IDisposable
         Assert.Equal(1, (await _harness.StatsAsync()).Accepted);
     }
 
+    /// <summary>
+    /// The deployed queue has <c>DeduplicationScope: messageGroup</c>: a deduplication id is unique
+    /// within its message group only. Found by the model-based test (shrunk counter-example).
+    /// </summary>
+    [Fact]
+    public async Task The_same_deduplication_id_in_another_group_is_a_new_message()
+    {
+        var first = await _harness.SendAsync("m0", group: "g2", deduplicationId: "d1");
+        var second = await _harness.SendAsync("m1", group: "g0", deduplicationId: "d1");
+        var sameGroup = await _harness.SendAsync("m2", group: "g0", deduplicationId: "d1");
+
+        Assert.False(first.IsDuplicate);
+        Assert.False(second.IsDuplicate);
+        Assert.NotEqual(first.MessageId, second.MessageId);
+        Assert.True(sameGroup.IsDuplicate);
+        Assert.Equal(second.MessageId, sameGroup.MessageId);
+        Assert.Equal(["m0", "m1"], (await _harness.ReceiveAsync()).Select(m => m.Body));
+        Assert.Equal(2, (await _harness.StatsAsync()).Accepted);
+    }
+
     [Fact]
     public async Task A_deduplication_id_is_remembered_after_its_message_was_deleted_and_across_a_reopen()
     {

@@ -54,11 +54,14 @@ internal sealed class QueueHarness : IDisposable
     /// The dead-letter table, oldest first, read as a user inspects it: a second, read-only
     /// connection to <c>queue.db</c> while the queue is open.
     /// </summary>
-    public IReadOnlyList<DeadLetterRow> DeadLetters()
+    public IReadOnlyList<DeadLetterRow> DeadLetters() => ReadDeadLetters(Options.DatabasePath);
+
+    /// <summary>The dead-letter table of the queue at <paramref name="databasePath"/>, oldest first.</summary>
+    public static IReadOnlyList<DeadLetterRow> ReadDeadLetters(string databasePath)
     {
         var connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Options.DatabasePath,
+            DataSource = databasePath,
             Mode = SqliteOpenMode.ReadOnly,
             Pooling = false,
         }.ToString();

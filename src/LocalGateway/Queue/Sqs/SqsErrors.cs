@@ -18,6 +18,12 @@ internal static class SqsErrors
         || (HasCode(exception, "InvalidParameterValue")
             && (exception.Message ?? "").Contains("ReceiptHandle", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The same judgement for a failed entry of a batch request, which carries only a code and a message.</summary>
+    public static bool IsStaleReceiptHandle(string? code, string? message) =>
+        IsCode(code, "ReceiptHandleIsInvalid")
+        || IsCode(code, "MessageNotInflight")
+        || (IsCode(code, "InvalidParameterValue") && (message ?? "").Contains("ReceiptHandle", StringComparison.OrdinalIgnoreCase));
+
     public static SqsQueueException Describe(string operation, string queueUrl, AmazonServiceException exception)
     {
         var code = string.IsNullOrEmpty(exception.ErrorCode) ? "UnknownError" : exception.ErrorCode;
@@ -27,7 +33,9 @@ internal static class SqsErrors
             exception);
     }
 
-    private static bool HasCode(AmazonServiceException exception, string code) =>
-        exception.ErrorCode is { } errorCode
-        && (errorCode == code || errorCode.EndsWith("." + code, StringComparison.Ordinal));
+    private static bool HasCode(AmazonServiceException exception, string code) => IsCode(exception.ErrorCode, code);
+
+    /// <summary>SQS's codes come bare (<c>ReceiptHandleIsInvalid</c>) or prefixed (<c>AWS.SimpleQueueService.…</c>).</summary>
+    private static bool IsCode(string? errorCode, string code) =>
+        errorCode is not null && (errorCode == code || errorCode.EndsWith("." + code, StringComparison.Ordinal));
 }
