@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocketRelay.Application.Batches;
+using SocketRelay.Application.Metrics;
 using SocketRelay.Application.Ports;
 using SocketRelay.Application.Replies;
 
@@ -10,8 +11,9 @@ public static class DependencyInjection
 {
     /// <summary>
     /// Registers <see cref="BatchProcessor"/>, its options, the system clock and the default echo
-    /// <see cref="IReplyHandler"/> (register your own handler before or after: yours wins).
-    /// An <see cref="IConnectionNotifier"/> and logging come from the outer layers.
+    /// <see cref="IReplyHandler"/> (register your own handler before or after: yours wins) and
+    /// <see cref="FunctionMetrics"/>. An <see cref="IConnectionNotifier"/>, logging and an
+    /// <see cref="System.Diagnostics.Metrics.IMeterFactory"/> come from the outer layers.
     /// </summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services, Action<BatchProcessingOptions>? configure = null)
     {
@@ -22,6 +24,7 @@ public static class DependencyInjection
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IReplyHandler, EchoReplyHandler>();
+        services.TryAddSingleton<FunctionMetrics>();
         services.AddSingleton<BatchProcessor>();
         return services;
     }

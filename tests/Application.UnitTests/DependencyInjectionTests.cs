@@ -11,7 +11,7 @@ public class DependencyInjectionTests
 {
     private static ServiceProvider Build(Action<IServiceCollection> extra, Action<BatchProcessingOptions>? configure = null)
     {
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging().AddMetrics();
         services.AddSingleton(Substitute.For<IConnectionNotifier>());
         extra(services);
         services.AddApplicationServices(configure);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SocketRelay.Application.Batches;
+using SocketRelay.Infrastructure.Metrics;
 using SocketRelay.Infrastructure.Resilience;
 
 namespace SocketRelay.Infrastructure.Configuration;
@@ -22,12 +23,13 @@ public sealed partial class FunctionSettings
     public const string RetryMaxDelayVariable = "SOCKETRELAY_RETRY_MAX_DELAY_MS";
     public const string RetryAttemptTimeoutVariable = "SOCKETRELAY_RETRY_ATTEMPT_TIMEOUT_MS";
 
-    private FunctionSettings(Uri endpoint, string region, BatchProcessingOptions batch, NotificationRetryOptions retry)
+    private FunctionSettings(Uri endpoint, string region, BatchProcessingOptions batch, NotificationRetryOptions retry, EmbeddedMetricsSettings metrics)
     {
         Endpoint = endpoint;
         Region = region;
         Batch = batch;
         Retry = retry;
+        Metrics = metrics;
     }
 
     /// <summary>The WebSocket API's management endpoint, stage included.</summary>
@@ -38,6 +40,9 @@ public sealed partial class FunctionSettings
     public BatchProcessingOptions Batch { get; }
 
     public NotificationRetryOptions Retry { get; }
+
+    /// <summary>The <c>POWERTOOLS_METRICS_*</c> settings of the Embedded Metric Format lines.</summary>
+    public EmbeddedMetricsSettings Metrics { get; }
 
     /// <exception cref="InvalidOperationException">One or more settings are missing or invalid; the message lists them all.</exception>
     public static FunctionSettings Load(IConfiguration configuration)
@@ -76,12 +81,14 @@ public sealed partial class FunctionSettings
             problems.Add($"{RetryMaxDelayVariable} must be at least {RetryBaseDelayVariable}");
         }
 
+        var metrics = EmbeddedMetricsSettings.Read(configuration, problems);
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid function configuration: " + string.Join("; ", problems));
         }
 
-        return new FunctionSettings(endpoint!, region!, batch, retry);
+        return new FunctionSettings(endpoint!, region!, batch, retry, metrics);
     }
 
     private static string? RegionOf(Uri? endpoint) =>

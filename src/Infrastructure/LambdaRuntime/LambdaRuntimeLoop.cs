@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Logging;
+using SocketRelay.Infrastructure.Metrics;
 using SocketRelay.Infrastructure.Sqs;
 
 namespace SocketRelay.Infrastructure.LambdaRuntime;
@@ -7,13 +8,15 @@ namespace SocketRelay.Infrastructure.LambdaRuntime;
 /// <summary>
 /// The custom runtime's loop: take the next event, run the function, post its response. An event
 /// that cannot be processed is posted as an invocation error and the loop goes on; a Runtime API
-/// that stops answering ends the loop with its exception, and Lambda replaces the process.
+/// that stops answering ends the loop with its exception, and Lambda replaces the process. The
+/// invocation's metrics are flushed when the function returns or throws, before anything is posted.
 /// </summary>
 public sealed partial class LambdaRuntimeLoop(
     RuntimeApiClient runtime,
     SqsBatchFunction function,
     LambdaLogContext logContext,
-    ILogger<LambdaRuntimeLoop> logger)
+    ILogger<LambdaRuntimeLoop> logger,
+    EmbeddedMetricsExporter metrics)
 {
     public const string TraceIdEnvironmentVariable = "_X_AMZN_TRACE_ID";
 
@@ -55,7 +58,7 @@ public sealed partial class LambdaRuntimeLoop(
         byte[] response;
         try
         {
-            response = await function.HandleAsync(invocation.Payload, invocation.Deadline, stoppingToken);
+            response = await InvokeAsync(invocation, stoppingToken);
         }
         catch (MalformedEventException ex)
         {
@@ -73,6 +76,18 @@ public sealed partial class LambdaRuntimeLoop(
         }
 
         await runtime.PostResponseAsync(invocation.RequestId, response, CancellationToken.None);
+    }
+
+    private async Task<byte[]> InvokeAsync(Invocation invocation, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await function.HandleAsync(invocation.Payload, invocation.Deadline, stoppingToken);
+        }
+        finally
+        {
+            metrics.Flush();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event rejected and reported as an invocation error: {reason}")]
