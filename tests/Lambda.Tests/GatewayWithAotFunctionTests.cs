@@ -51,7 +51,7 @@ public sealed class GatewayWithAotFunctionTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Contains("child processes of", _gateway.FunctionDescription, StringComparison.Ordinal);
-        var batchLine = await EventuallyAsync(() => _functionLogs.ToString().Split('\n').FirstOrDefault(l => l.Contains("\"function_name\":\"socketrelay-local\"", StringComparison.Ordinal)));
+        var batchLine = await EventuallyAsync(() => _functionLogs.ToString().Split('\n').FirstOrDefault(l => l.Contains("\"function_name\":\"socketrelay-local\"", StringComparison.Ordinal) && !l.Contains("\"_aws\"", StringComparison.Ordinal)));
         using var parsed = JsonDocument.Parse(batchLine);
         Assert.True(parsed.RootElement.TryGetProperty("function_request_id", out _));
     }
