@@ -14,14 +14,28 @@ public static class ServerlessPackage
     public const string Region = "us-east-1";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static CloudFormationTemplate? _template;
+    private static readonly Dictionary<string, CloudFormationTemplate> Templates = [];
 
-    public static async Task<CloudFormationTemplate> GetTemplateAsync()
+    /// <summary>The template of the default parameters, written to deploy/.serverless.</summary>
+    public static Task<CloudFormationTemplate> GetTemplateAsync() => GetTemplateAsync([]);
+
+    /// <summary>
+    /// The template synthesized with <paramref name="parameters"/> (<c>name=value</c>, each passed
+    /// as <c>--param</c>); other than the default one, written to its own folder under deploy/.build.
+    /// </summary>
+    public static async Task<CloudFormationTemplate> GetTemplateAsync(params string[] parameters)
     {
+        var key = string.Join('&', parameters);
         await Gate.WaitAsync();
         try
         {
-            return _template ??= await PackageAsync();
+            if (!Templates.TryGetValue(key, out var template))
+            {
+                template = await PackageAsync(parameters);
+                Templates.Add(key, template);
+            }
+
+            return template;
         }
         finally
         {
@@ -29,7 +43,7 @@ public static class ServerlessPackage
         }
     }
 
-    private static async Task<CloudFormationTemplate> PackageAsync()
+    private static async Task<CloudFormationTemplate> PackageAsync(string[] parameters)
     {
         await NodeDependencies.EnsureInstalledAsync();
         EnsureFunctionArtifact();
@@ -44,14 +58,18 @@ public static class ServerlessPackage
             ["AWS_DEFAULT_REGION"] = Region,
         };
         var cli = Path.Combine(RepositoryLayout.NodeModules, "osls", "bin", "serverless.js");
-        await ChildProcess.RunAsync(
-            "node",
-            [cli, "package", "--stage", Stage, "--region", Region],
-            RepositoryLayout.DeployDirectory,
-            environment,
-            timeout: TimeSpan.FromMinutes(2));
+        List<string> arguments = [cli, "package", "--stage", Stage, "--region", Region];
+        var template = RepositoryLayout.SynthesizedTemplate;
+        if (parameters.Length > 0)
+        {
+            var folder = Path.Combine(RepositoryLayout.BuildDirectory, "package-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('&', parameters))))[..12]);
+            arguments.AddRange(["--package", folder]);
+            arguments.AddRange(parameters.Select(parameter => "--param=" + parameter));
+            template = Path.Combine(folder, Path.GetFileName(RepositoryLayout.SynthesizedTemplate));
+        }
 
-        return CloudFormationTemplate.Load(RepositoryLayout.SynthesizedTemplate);
+        await ChildProcess.RunAsync("node", arguments, RepositoryLayout.DeployDirectory, environment, timeout: TimeSpan.FromMinutes(2));
+        return CloudFormationTemplate.Load(template);
     }
 
     /// <summary>
