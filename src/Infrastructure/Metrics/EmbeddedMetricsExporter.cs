@@ -27,6 +27,8 @@ public sealed class EmbeddedMetricsExporter : IDisposable
     public const string FunctionNameDimension = "function_name";
 
     private readonly EmbeddedMetricsSettings _settings;
+    private readonly List<KeyValuePair<string, string>> _dimensions = [];
+    private readonly List<KeyValuePair<string, string>> _coldStartDimensions = [];
     private readonly TextWriter _output;
     private readonly TimeProvider _timeProvider;
     private readonly MeterListener? _listener;
@@ -48,6 +50,17 @@ public sealed class EmbeddedMetricsExporter : IDisposable
         _settings = settings;
         _output = output;
         _timeProvider = timeProvider;
+        if (settings.Service is { } service)
+        {
+            _dimensions.Add(KeyValuePair.Create(ServiceDimension, service));
+        }
+
+        _coldStartDimensions.AddRange(_dimensions);
+        if (settings.FunctionName is { } functionName)
+        {
+            _coldStartDimensions.Add(KeyValuePair.Create(FunctionNameDimension, functionName));
+        }
+
         if (!settings.Enabled)
         {
             return;
@@ -108,12 +121,10 @@ public sealed class EmbeddedMetricsExporter : IDisposable
         }
 
         var now = _timeProvider.GetUtcNow();
-        var dimensions = _settings.Service is { } service ? [KeyValuePair.Create(ServiceDimension, service)] : new List<KeyValuePair<string, string>>();
-        var lines = EmbeddedMetricFormat.Lines(_settings.Namespace, now, dimensions, metrics);
+        var lines = EmbeddedMetricFormat.Lines(_settings.Namespace, now, _dimensions, metrics);
         if (coldStart)
         {
-            var coldStartDimensions = _settings.FunctionName is { } functionName ? [.. dimensions, KeyValuePair.Create(FunctionNameDimension, functionName)] : dimensions;
-            lines = EmbeddedMetricFormat.Lines(_settings.Namespace, now, coldStartDimensions, [new EmfMetric(ColdStartMetric, "Count", [1])]) + lines;
+            lines = EmbeddedMetricFormat.Lines(_settings.Namespace, now, _coldStartDimensions, [new EmfMetric(ColdStartMetric, "Count", [1])]) + lines;
         }
 
         if (lines.Length == 0)
@@ -148,7 +159,7 @@ public sealed class EmbeddedMetricsExporter : IDisposable
 
         public string Name { get; } = instrument.Name;
 
-        public string Unit { get; } = EmbeddedMetricFormat.CloudWatchUnit(instrument.Unit, isCounter: instrument is not (Histogram<long> or Histogram<int> or Histogram<double>));
+        public string Unit => EmbeddedMetricFormat.CloudWatchUnit(instrument.Unit, _isCounter);
 
         public void Add(double value)
         {
