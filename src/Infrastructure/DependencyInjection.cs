@@ -37,7 +37,6 @@ public static class DependencyInjection
             options.Endpoint = settings.Endpoint;
             options.Region = settings.Region;
         });
-        services.AddSingleton(settings.Retry);
         services.AddSingleton<IConnectionNotifier>(provider => new ResilientConnectionNotifier(
             provider.GetRequiredService<ConnectionsApiNotifier>(),
             settings.Retry,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 using SocketRelay.Application.Batches;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Application.Ports;
 using SocketRelay.Application.Replies;
 using SocketRelay.Domain.Messages;
@@ -24,7 +25,7 @@ public class DependencyInjectionTests
         using var provider = Build(_ => { });
 
         Assert.IsType<EchoReplyHandler>(provider.GetRequiredService<IReplyHandler>());
-        Assert.NotNull(provider.GetRequiredService<BatchProcessor>());
+        provider.GetRequiredService<BatchProcessor>(); // throws unless it is registered with everything it needs
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
     }
 
@@ -43,9 +44,15 @@ public class DependencyInjectionTests
         using var provider = Build(_ => { }, o => o.MaxConcurrentGroups = 4);
         Assert.Equal(4, provider.GetRequiredService<BatchProcessingOptions>().MaxConcurrentGroups);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Build(_ => { }, o => o.MaxConcurrentGroups = 0));
+        var error = Assert.Throws<InvalidOptionsException>(() => Build(_ => { }, o =>
+        {
+            o.MaxConcurrentGroups = 0;
+            o.DeadlineSafetyMargin = TimeSpan.FromSeconds(-1);
+        }));
+        Assert.Equal(
+            ["MaxConcurrentGroups must be at least 1 (was 0)", "DeadlineSafetyMargin must not be negative (was -00:00:01)"],
+            error.Problems.Select(p => p.ToString()));
         Assert.Equal("MaxConcurrentGroups", error.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Build(_ => { }, o => o.DeadlineSafetyMargin = TimeSpan.FromSeconds(-1)));
     }
 
     [Fact]
@@ -57,6 +64,9 @@ public class DependencyInjectionTests
 
         var reply = await new EchoReplyHandler().HandleAsync(message, CancellationToken.None);
 
-        Assert.Equal(Reply.EchoOf(message), reply);
+        Assert.NotNull(reply);
+        Assert.Equal("c", reply.ConnectionId.Value);
+        Assert.Equal("r", reply.RequestId.Value);
+        Assert.Equal("{\"a\":1}", reply.Message);
     }
 }

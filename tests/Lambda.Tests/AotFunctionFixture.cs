@@ -1,5 +1,6 @@
 using SocketRelay.Lambda.Tests.Support;
 using SocketRelay.LocalGateway.Lambda;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Lambda.Tests;
 
@@ -27,5 +28,6 @@ public sealed class AotFunctionFixture : IAsyncLifetime
         await Function.DisposeAsync();
         await Runtime.DisposeAsync();
         await Connections.DisposeAsync();
+        PowertoolsLogSchema.AssertLines(Function.StandardOutput);
     }
 }

@@ -1,5 +1,5 @@
-using SocketRelay.Infrastructure.Tests.Metrics;
 using SocketRelay.Lambda.Tests.Support;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Lambda.Tests;
 
@@ -41,17 +41,10 @@ public class AotMetricsTests(AotFunctionFixture fixture) : IClassFixture<AotFunc
 
     private async Task<List<System.Text.Json.JsonElement>> EmfLinesAsync(int count)
     {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var lines = fixture.Function.StandardOutput.Where(l => l.Contains("\"_aws\"", StringComparison.Ordinal)).ToList();
-            if (lines.Count >= count)
-            {
-                return [.. lines.Select(EmfSpecification.AssertValid)];
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{count} EMF lines expected on stdout, saw {lines.Count}");
-            await Task.Delay(50);
-        }
+        var lines = await Eventually.ValueAsync(
+            () => fixture.Function.StandardOutput.Where(l => l.Contains("\"_aws\"", StringComparison.Ordinal)).ToList() is { } emf && emf.Count >= count ? emf : null,
+            TimeSpan.FromSeconds(10),
+            $"{count} EMF lines on stdout");
+        return [.. lines.Select(EmfSpecification.AssertValid)];
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using SocketRelay.Infrastructure.Tests.Metrics;
 using SocketRelay.Lambda.Tests.Support;
 using SocketRelay.LocalGateway.Lambda;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Lambda.Tests;
 
@@ -42,7 +42,7 @@ public sealed class EmbeddedMetricsTests : IAsyncLifetime, IDisposable
         _connections.Answer("left", 410);
         _connections.Answer("too-large", 413);
         var first = _runtime.InvokeAsync(new SqsEventBuilder().Message("a1", "A", "slow", "{}").Message("a2", "B", "fine", "{}").Build(), Timeout);
-        await EventuallyAsync(() => _connections.Attempts.Contains("slow"));
+        await Eventually.TrueAsync(() => _connections.Requests.Any(r => r.ConnectionId == "slow"), Timeout, "the first batch's slow post");
         var second = await _runtime.InvokeAsync(
             new SqsEventBuilder().Message("b1", "C", "left", "{}").Message("b2", "D", "too-large", "{}").Message("b3", "E", "fine", "{}").Build(), Timeout);
         await first;
@@ -66,14 +66,4 @@ public sealed class EmbeddedMetricsTests : IAsyncLifetime, IDisposable
     /// <summary>The counters of one line, by name, as one comparable string.</summary>
     internal static string Counts(JsonElement line) =>
         string.Join(' ', Counters.Select(name => $"{name}={line.GetProperty(name).GetDouble()}"));
-
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the condition never held");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SocketRelay.Application.Configuration;
 
 namespace SocketRelay.Infrastructure.Metrics;
 
@@ -34,8 +35,8 @@ public sealed class EmbeddedMetricsSettings
     /// <summary>The value of the <c>function_name</c> dimension of <c>ColdStart</c>; <see langword="null"/> for none.</summary>
     public string? FunctionName { get; init; }
 
-    /// <summary>Reads the settings, adding one line per invalid variable to <paramref name="problems"/>.</summary>
-    public static EmbeddedMetricsSettings Read(IConfiguration configuration, List<string> problems)
+    /// <summary>Reads the settings, adding one problem per invalid variable, by its name, to <paramref name="problems"/>.</summary>
+    public static EmbeddedMetricsSettings Read(IConfiguration configuration, List<OptionProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(problems);
@@ -50,7 +51,7 @@ public sealed class EmbeddedMetricsSettings
             }
             else
             {
-                problems.Add($"{DisabledVariable} must be true or false (was '{disabledText}')");
+                problems.Add(new(DisabledVariable, $"must be true or false (was '{disabledText}')"));
             }
         }
 
@@ -61,7 +62,7 @@ public sealed class EmbeddedMetricsSettings
         }
         else if (!IsValidNamespace(metricsNamespace))
         {
-            problems.Add($"{NamespaceVariable} must be 1–{MaxNamespaceLength} printable ASCII characters, not starting with 'AWS/' or ':' (was '{metricsNamespace}')");
+            problems.Add(new(NamespaceVariable, $"must be 1–{MaxNamespaceLength} printable ASCII characters, not starting with 'AWS/' or ':' (was '{metricsNamespace}')"));
         }
 
         return new EmbeddedMetricsSettings
@@ -73,7 +74,7 @@ public sealed class EmbeddedMetricsSettings
         };
     }
 
-    private static string? DimensionValue(IConfiguration configuration, List<string> problems, string variable)
+    private static string? DimensionValue(IConfiguration configuration, List<OptionProblem> problems, string variable)
     {
         var value = configuration[variable]?.Trim();
         if (string.IsNullOrEmpty(value))
@@ -83,7 +84,7 @@ public sealed class EmbeddedMetricsSettings
 
         if (value.Length > MaxDimensionValueLength || !IsPrintableAscii(value))
         {
-            problems.Add($"{variable} must be at most {MaxDimensionValueLength} printable ASCII characters to be a CloudWatch dimension value");
+            problems.Add(new(variable, $"must be at most {MaxDimensionValueLength} printable ASCII characters to be a CloudWatch dimension value"));
             return null;
         }
 

@@ -48,14 +48,5 @@ public interface IFifoQueue
         return deleted;
     }
 
-    /// <summary>
-    /// Sets the remaining visibility timeout of an in-flight message; zero makes it visible now.
-    /// Returns false when the handle is unknown, stale or the message is no longer in flight.
-    /// </summary>
-    Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
-
     Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken);
-
-    /// <summary>Lists up to <paramref name="maxCount"/> dead letters, oldest first.</summary>
-    Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken);
 }

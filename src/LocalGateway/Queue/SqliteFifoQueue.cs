@@ -182,36 +182,8 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         return deleted;
     }
 
-    public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(receiptHandle);
-        QueueArguments.ValidateVisibilityTimeout(visibilityTimeout);
-        if (!ReceiptHandle.TryGetSequence(receiptHandle, out var sequence))
-        {
-            return false;
-        }
-
-        var changed = await LockedAsync(() =>
-        {
-            var now = Now();
-            return _store.ChangeVisibility(sequence, receiptHandle, now + (long)visibilityTimeout.TotalMilliseconds, now);
-        }, cancellationToken);
-        if (changed && visibilityTimeout == TimeSpan.Zero)
-        {
-            _signal.Pulse();
-        }
-
-        return changed;
-    }
-
     public Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken) =>
         LockedAsync(() => _store.GetStats(Now()), cancellationToken);
-
-    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        return LockedAsync(() => _store.ListDeadLetters(maxCount), cancellationToken);
-    }
 
     public void Dispose()
     {

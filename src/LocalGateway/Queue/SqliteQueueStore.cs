@@ -16,8 +16,7 @@ internal sealed class SqliteQueueStore : IDisposable
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted;
     private readonly SqliteCommand _selectDeliverable, _deliver, _deadLetter, _removeMessage;
-    private readonly SqliteCommand _delete, _countCompleted, _changeVisibility, _stats, _listDeadLetters, _releaseLeases;
-    private readonly bool _fullSync;
+    private readonly SqliteCommand _delete, _countCompleted, _stats, _releaseLeases;
     private readonly SqliteCommand _relaxedSync;
     private readonly SqliteCommand _fullSyncAgain;
     private long _receiveBatch;
@@ -26,12 +25,6 @@ internal sealed class SqliteQueueStore : IDisposable
     {
         _connection = connection;
         _begin = Prepare("BEGIN IMMEDIATE;");
-        using (var mode = connection.CreateCommand())
-        {
-            mode.CommandText = "PRAGMA synchronous;";
-            _fullSync = Convert.ToInt64(mode.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= 2;
-        }
-
         _relaxedSync = Prepare("PRAGMA synchronous = NORMAL;");
         _fullSyncAgain = Prepare("PRAGMA synchronous = FULL;");
         _commit = Prepare("COMMIT;");
@@ -66,9 +59,6 @@ internal sealed class SqliteQueueStore : IDisposable
         _removeMessage = Prepare("DELETE FROM messages WHERE sequence = $sequence;", "$sequence");
         _delete = Prepare("DELETE FROM messages WHERE sequence = $sequence AND receipt_handle = $handle;", "$sequence", "$handle");
         _countCompleted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'completed';");
-        _changeVisibility = Prepare(
-            "UPDATE messages SET visible_at = $visibleAt WHERE sequence = $sequence AND receipt_handle = $handle AND visible_at > $now;",
-            "$visibleAt", "$sequence", "$handle", "$now");
         _stats = Prepare(
             """
             SELECT (SELECT value FROM counters WHERE name = 'accepted'),
@@ -78,9 +68,6 @@ internal sealed class SqliteQueueStore : IDisposable
                    (SELECT COUNT(*) FROM dead_letters);
             """,
             "$now");
-        _listDeadLetters = Prepare(
-            "SELECT message_id, body, group_id, deduplication_id, attributes, receive_count, sent_at, dead_lettered_at, reason FROM dead_letters ORDER BY sequence LIMIT $limit;",
-            "$limit");
         _releaseLeases = Prepare("UPDATE messages SET visible_at = 0, receipt_handle = NULL WHERE receipt_handle IS NOT NULL;");
     }
 
@@ -104,11 +91,6 @@ internal sealed class SqliteQueueStore : IDisposable
     /// </summary>
     public IReadOnlyList<ReceivedMessage> Receive(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId)
     {
-        if (!_fullSync)
-        {
-            return ReceiveInTransaction(maxMessages, now, visibleAt, maxReceiveCount, senderId);
-        }
-
         _relaxedSync.ExecuteNonQuery();
         try
         {
@@ -183,28 +165,11 @@ internal sealed class SqliteQueueStore : IDisposable
         return (IReadOnlyList<bool>)deleted;
     });
 
-    public bool ChangeVisibility(long sequence, string receiptHandle, long visibleAt, long now) =>
-        Run(_changeVisibility, visibleAt, sequence, receiptHandle, now).ExecuteNonQuery() == 1;
-
     public QueueStats GetStats(long now)
     {
         using var reader = Run(_stats, now).ExecuteReader();
         reader.Read();
         return new QueueStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
-    }
-
-    public IReadOnlyList<DeadLetter> ListDeadLetters(int maxCount)
-    {
-        using var reader = Run(_listDeadLetters, maxCount).ExecuteReader();
-        var deadLetters = new List<DeadLetter>();
-        while (reader.Read())
-        {
-            deadLetters.Add(new DeadLetter(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                MessageAttributesCodec.Decode(reader.GetString(4)), reader.GetInt32(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetString(8)));
-        }
-
-        return deadLetters;
     }
 
     public int ReleaseLeases() => Run(_releaseLeases).ExecuteNonQuery();

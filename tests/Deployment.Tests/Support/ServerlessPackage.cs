@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Deployment.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Logging;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Logging;
 
@@ -38,16 +39,16 @@ internal sealed class CapturedLambdaLogs : IDisposable
 
     public ILogger<T> Logger<T>() => _services.GetRequiredService<ILogger<T>>();
 
-    /// <summary>Every line written, each parsed on its own as a standalone JSON document.</summary>
+    /// <summary>
+    /// Every line written, each parsed on its own as a standalone JSON document whose keys all follow
+    /// the log schema (<see cref="PowertoolsLogSchema"/>).
+    /// </summary>
     public IReadOnlyList<JsonElement> Lines()
     {
         var lines = Text.Split('\n');
         Assert.Equal(string.Empty, lines[^1]);
-        return [.. lines[..^1].Select(line =>
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.Clone();
-        })];
+        Assert.DoesNotContain(string.Empty, lines[..^1]);
+        return PowertoolsLogSchema.AssertLines(lines[..^1]);
     }
 
     /// <summary>The one line whose message is <paramref name="message"/>.</summary>
@@ -64,9 +65,12 @@ internal sealed class CapturedLambdaLogs : IDisposable
         return environment;
     }
 
+    /// <summary>Checks the schema of every line written, read by the test or not, then releases the pipeline.</summary>
     public void Dispose()
     {
         _services.Dispose();
+        var text = Text;
         _output.Dispose();
+        PowertoolsLogSchema.AssertLines(text);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SocketRelay.Application.Metrics;
 using SocketRelay.Infrastructure.Metrics;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Metrics;
 

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -35,6 +36,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     {
         await Gateway.DisposeAsync();
         Directory.Delete(DataDir, recursive: true);
+        PowertoolsLogSchema.AssertLines(FunctionLogs.ToString());
     }
 
     public async Task<ClientWebSocket> ConnectAsync()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 
@@ -53,5 +54,6 @@ internal sealed class ReliabilityGateway : IAsyncDisposable
         Status.Dispose();
         await Host.DisposeAsync();
         Directory.Delete(_dataDir, recursive: true);
+        PowertoolsLogSchema.AssertLines(FunctionLogs.ToString());
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Xunit;
 
-namespace SocketRelay.Infrastructure.Tests.Metrics;
+namespace SocketRelay.TestSupport;
 
 /// <summary>
 /// The CloudWatch Embedded Metric Format specification, as assertions
@@ -13,7 +14,7 @@ namespace SocketRelay.Infrastructure.Tests.Metrics;
 /// every dimension key and metric name is a top-level member, a dimension's value a string and a
 /// metric's value a number or an array of at most 100 numbers.
 /// </summary>
-internal static class EmfSpecification
+public static class EmfSpecification
 {
     /// <summary>CloudWatch's StandardUnit values (MetricDatum.Unit in the CloudWatch API reference).</summary>
     public static readonly HashSet<string> CloudWatchUnits =
@@ -24,15 +25,19 @@ internal static class EmfSpecification
         "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
     ];
 
+    /// <summary>Whether a parsed output line is an EMF document (it has the <c>_aws</c> metadata member).</summary>
+    public static bool IsDocument(JsonElement line) => line.ValueKind == JsonValueKind.Object && line.TryGetProperty("_aws", out _);
+
     /// <summary>Asserts that <paramref name="line"/> is one valid EMF document and returns its root.</summary>
     public static JsonElement AssertValid(string line)
     {
-        JsonElement root;
-        using (var document = JsonDocument.Parse(line))
-        {
-            root = document.RootElement.Clone();
-        }
+        using var document = JsonDocument.Parse(line);
+        return AssertValid(document.RootElement).Clone();
+    }
 
+    /// <summary>Asserts that <paramref name="root"/> is a valid EMF document and returns it.</summary>
+    public static JsonElement AssertValid(JsonElement root)
+    {
         Assert.Equal(JsonValueKind.Object, root.ValueKind);
         var metadata = root.GetProperty("_aws");
         AssertOnlyMembers(metadata, "Timestamp", "CloudWatchMetrics", "LogGroupName");
