@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Infrastructure.Configuration;
 
 namespace SocketRelay.Infrastructure.Tests.Metrics;
@@ -55,11 +56,12 @@ public class EmbeddedMetricsSettingsTests
     [Fact]
     public void Invalid_values_are_reported_by_variable_name_at_once()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Load(
+        var error = Assert.Throws<InvalidOptionsException>(() => Load(
             ("POWERTOOLS_METRICS_DISABLED", "yes"),
             ("POWERTOOLS_METRICS_NAMESPACE", "AWS/Lambda"),
             ("POWERTOOLS_SERVICE_NAME", new string('s', 1025))));
 
+        Assert.Equal(["POWERTOOLS_METRICS_DISABLED", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME"], error.Problems.Select(p => p.Name));
         Assert.Contains("POWERTOOLS_METRICS_DISABLED must be true or false (was 'yes')", error.Message, StringComparison.Ordinal);
         Assert.Contains("POWERTOOLS_METRICS_NAMESPACE must be", error.Message, StringComparison.Ordinal);
         Assert.Contains("POWERTOOLS_SERVICE_NAME must be at most 1024", error.Message, StringComparison.Ordinal);
