@@ -3,17 +3,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocketRelay.Application.Batches;
 using SocketRelay.Application.Metrics;
 using SocketRelay.Application.Ports;
-using SocketRelay.Application.Replies;
 
 namespace SocketRelay.Application;
 
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers <see cref="BatchProcessor"/>, its options, the system clock and the default echo
-    /// <see cref="IReplyHandler"/> (register your own handler before or after: yours wins) and
-    /// <see cref="FunctionMetrics"/>. An <see cref="IConnectionNotifier"/>, logging and an
-    /// <see cref="System.Diagnostics.Metrics.IMeterFactory"/> come from the outer layers.
+    /// Registers <see cref="BatchProcessor"/>, its options (validated here), <see cref="FunctionMetrics"/>
+    /// and the system clock (if none is registered). The <see cref="IReplyHandler"/>, an <see cref="IConnectionNotifier"/> and
+    /// logging and an <see cref="System.Diagnostics.Metrics.IMeterFactory"/> come from the outer layers: the function's reply handler is registered in one place,
+    /// <c>ReplyLogic.AddReplyLogic</c> in Infrastructure.
     /// </summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services, Action<BatchProcessingOptions>? configure = null)
     {
@@ -23,7 +22,6 @@ public static class DependencyInjection
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IReplyHandler, EchoReplyHandler>();
         services.TryAddSingleton<FunctionMetrics>();
         services.AddSingleton<BatchProcessor>();
         return services;

@@ -10,41 +10,45 @@ namespace SocketRelay.Application.UnitTests;
 
 public class DependencyInjectionTests
 {
-    private static ServiceProvider Build(Action<IServiceCollection> extra, Action<BatchProcessingOptions>? configure = null)
+    private static ServiceProvider Build(IReplyHandler? handler, Action<BatchProcessingOptions>? configure = null)
     {
         var services = new ServiceCollection().AddLogging().AddMetrics();
         services.AddSingleton(Substitute.For<IConnectionNotifier>());
-        extra(services);
+        if (handler is not null)
+        {
+            services.AddSingleton(handler);
+        }
+
         services.AddApplicationServices(configure);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
     [Fact]
-    public void The_echo_handler_is_the_default_reply_handler()
+    public void The_reply_handler_comes_from_the_outer_layer_and_the_clock_is_the_system_clock()
     {
-        using var provider = Build(_ => { });
+        var mine = Substitute.For<IReplyHandler>();
+        using var provider = Build(mine);
 
-        Assert.IsType<EchoReplyHandler>(provider.GetRequiredService<IReplyHandler>());
-        provider.GetRequiredService<BatchProcessor>(); // throws unless it is registered with everything it needs
+        Assert.Same(mine, provider.GetRequiredService<IReplyHandler>());
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
     }
 
     [Fact]
-    public void A_reply_handler_registered_by_the_user_replaces_the_echo()
+    public void No_reply_handler_is_registered_here_so_a_host_that_skips_the_one_registration_place_fails_to_start()
     {
-        var mine = Substitute.For<IReplyHandler>();
-        using var provider = Build(services => services.AddSingleton(mine));
+        var error = Assert.Throws<AggregateException>(() => Build(handler: null));
 
-        Assert.Same(mine, provider.GetRequiredService<IReplyHandler>());
+        Assert.Contains(nameof(IReplyHandler), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Options_are_configurable_and_validated_at_registration()
     {
-        using var provider = Build(_ => { }, o => o.MaxConcurrentGroups = 4);
+        var handler = new EchoReplyHandler();
+        using var provider = Build(handler, o => o.MaxConcurrentGroups = 4);
         Assert.Equal(4, provider.GetRequiredService<BatchProcessingOptions>().MaxConcurrentGroups);
 
-        var error = Assert.Throws<InvalidOptionsException>(() => Build(_ => { }, o =>
+        var error = Assert.Throws<InvalidOptionsException>(() => Build(handler, o =>
         {
             o.MaxConcurrentGroups = 0;
             o.DeadlineSafetyMargin = TimeSpan.FromSeconds(-1);

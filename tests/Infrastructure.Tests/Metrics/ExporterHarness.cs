@@ -41,6 +41,12 @@ internal sealed class ExporterHarness : IDisposable
     public string[] Flush()
     {
         Exporter.Flush();
+        return NewLines();
+    }
+
+    /// <summary>The lines written since the last read, without flushing.</summary>
+    public string[] NewLines()
+    {
         var text = _output.ToString();
         var written = text[_read..];
         _read = text.Length;

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Application;
@@ -10,21 +11,32 @@ using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Logging;
 using SocketRelay.Infrastructure.Metrics;
 using SocketRelay.Infrastructure.Resilience;
+using SocketRelay.Infrastructure.Sqs;
 
 namespace SocketRelay.Infrastructure;
 
-public static class DependencyInjection
+/// <summary>
+/// The function's composition, the same for every host: the AOT <c>bootstrap</c> and the local
+/// gateway's in-process execution environments each call <see cref="AddLambdaRuntime"/> (what
+/// differs per host: where the Runtime API is, where logs go) and <see cref="AddFunction"/> (what
+/// the function is), and nothing else, so what runs locally is what runs in Lambda (ADR-009).
+/// </summary>
+public static class FunctionComposition
 {
     /// <summary>
-    /// Everything the function needs to process SQS batches: the Application services tuned by
-    /// <paramref name="settings"/>, the SigV4-signed <c>@connections</c> client wrapped in the Polly
-    /// retry decorator as the <see cref="IConnectionNotifier"/>, the <see cref="SqsBatchFunction"/> handler,
+    /// Everything the function needs to process SQS batches: the settings read from
+    /// <paramref name="configuration"/> (<see cref="FunctionSettings"/>), the Application services tuned
+    /// by them, the SigV4-signed <c>@connections</c> client wrapped in the Polly retry decorator as the
+    /// <see cref="IConnectionNotifier"/>, <see cref="SqsBatchFunction"/> as the loop's
+    /// <see cref="InvocationHandler"/>, the user's reply logic (<see cref="ReplyLogic.AddReplyLogic"/>),
     /// and this composition's own <see cref="IMeterFactory"/> for <see cref="FunctionMetrics"/>.
-    /// Logging comes from the host.
     /// </summary>
-    public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, FunctionSettings settings)
+    /// <param name="services">Services with logging already added (see <see cref="AddLambdaRuntime"/>).</param>
+    /// <param name="configuration">The function's environment variables.</param>
+    /// <exception cref="SocketRelay.Application.Configuration.InvalidOptionsException">A setting is missing or invalid; the message names every problem.</exception>
+    public static IServiceCollection AddFunction(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        var settings = FunctionSettings.Load(configuration);
         services.AddSingleton(settings);
         services.AddMetrics();
         services.AddApplicationServices(options =>
@@ -44,6 +56,8 @@ public static class DependencyInjection
             provider.GetRequiredService<ILogger<ResilientConnectionNotifier>>(),
             provider.GetRequiredService<FunctionMetrics>()));
         services.AddSingleton<SqsBatchFunction>();
+        services.AddSingleton<InvocationHandler>(provider => provider.GetRequiredService<SqsBatchFunction>().HandleAsync);
+        services.AddReplyLogic(configuration);
         return services;
     }
 
@@ -52,7 +66,8 @@ public static class DependencyInjection
     /// <paramref name="output"/> stamped from <paramref name="logContext"/> and levelled by the
     /// Powertools variables read through <paramref name="getEnvironmentVariable"/>, and the
     /// function's metrics as Embedded Metric Format lines to the same output, flushed after each
-    /// invocation (settings from <see cref="FunctionSettings.Metrics"/>).
+    /// invocation (settings from <see cref="FunctionSettings.Metrics"/>). The loop runs the
+    /// <see cref="InvocationHandler"/> that <see cref="AddFunction"/> registers.
     /// </summary>
     public static IServiceCollection AddLambdaRuntime(
         this IServiceCollection services, RuntimeApiClient runtime, LambdaLogContext logContext, TextWriter output, Func<string, string?> getEnvironmentVariable)
