@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketRelay.Application.Batches;
+using SocketRelay.Application.Metrics;
 using SocketRelay.Application.Ports;
 using SocketRelay.Application.Replies;
 using SocketRelay.Domain.Delivery;
@@ -29,7 +32,8 @@ public class BatchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _processor = new BatchProcessor(_replyHandler, _notifier, new BatchProcessingOptions(), TimeProvider.System, NullLogger<BatchProcessor>.Instance);
+        var meterFactory = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        _processor = new BatchProcessor(_replyHandler, _notifier, new BatchProcessingOptions(), TimeProvider.System, NullLogger<BatchProcessor>.Instance, new FunctionMetrics(meterFactory));
         _batch = MakeBatch(Groups);
     }
 

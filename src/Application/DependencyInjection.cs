@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocketRelay.Application.Batches;
+using SocketRelay.Application.Metrics;
 using SocketRelay.Application.Ports;
 
 namespace SocketRelay.Application;
@@ -8,9 +9,9 @@ namespace SocketRelay.Application;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers <see cref="BatchProcessor"/>, its options (validated here) and the system clock (if
-    /// none is registered). The <see cref="IReplyHandler"/>, an <see cref="IConnectionNotifier"/> and
-    /// logging come from the outer layers: the function's reply handler is registered in one place,
+    /// Registers <see cref="BatchProcessor"/>, its options (validated here), <see cref="FunctionMetrics"/>
+    /// and the system clock (if none is registered). The <see cref="IReplyHandler"/>, an <see cref="IConnectionNotifier"/> and
+    /// logging and an <see cref="System.Diagnostics.Metrics.IMeterFactory"/> come from the outer layers: the function's reply handler is registered in one place,
     /// <c>ReplyLogic.AddReplyLogic</c> in Infrastructure.
     /// </summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services, Action<BatchProcessingOptions>? configure = null)
@@ -21,6 +22,7 @@ public static class DependencyInjection
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<FunctionMetrics>();
         services.AddSingleton<BatchProcessor>();
         return services;
     }

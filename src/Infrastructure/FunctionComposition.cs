@@ -1,12 +1,15 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Application;
+using SocketRelay.Application.Metrics;
 using SocketRelay.Application.Ports;
 using SocketRelay.Infrastructure.Configuration;
 using SocketRelay.Infrastructure.Connections;
 using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Logging;
+using SocketRelay.Infrastructure.Metrics;
 using SocketRelay.Infrastructure.Resilience;
 using SocketRelay.Infrastructure.Sqs;
 
@@ -25,7 +28,8 @@ public static class FunctionComposition
     /// <paramref name="configuration"/> (<see cref="FunctionSettings"/>), the Application services tuned
     /// by them, the SigV4-signed <c>@connections</c> client wrapped in the Polly retry decorator as the
     /// <see cref="IConnectionNotifier"/>, <see cref="SqsBatchFunction"/> as the loop's
-    /// <see cref="InvocationHandler"/>, and the user's reply logic (<see cref="ReplyLogic.AddReplyLogic"/>).
+    /// <see cref="InvocationHandler"/>, the user's reply logic (<see cref="ReplyLogic.AddReplyLogic"/>),
+    /// and this composition's own <see cref="IMeterFactory"/> for <see cref="FunctionMetrics"/>.
     /// </summary>
     /// <param name="services">Services with logging already added (see <see cref="AddLambdaRuntime"/>).</param>
     /// <param name="configuration">The function's environment variables.</param>
@@ -33,6 +37,8 @@ public static class FunctionComposition
     public static IServiceCollection AddFunction(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = FunctionSettings.Load(configuration);
+        services.AddSingleton(settings);
+        services.AddMetrics();
         services.AddApplicationServices(options =>
         {
             options.MaxConcurrentGroups = settings.Batch.MaxConcurrentGroups;
@@ -47,7 +53,8 @@ public static class FunctionComposition
             provider.GetRequiredService<ConnectionsApiNotifier>(),
             settings.Retry,
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<ResilientConnectionNotifier>>()));
+            provider.GetRequiredService<ILogger<ResilientConnectionNotifier>>(),
+            provider.GetRequiredService<FunctionMetrics>()));
         services.AddSingleton<SqsBatchFunction>();
         services.AddSingleton<InvocationHandler>(provider => provider.GetRequiredService<SqsBatchFunction>().HandleAsync);
         services.AddReplyLogic(configuration);
@@ -57,7 +64,9 @@ public static class FunctionComposition
     /// <summary>
     /// The Lambda Runtime API loop on <paramref name="runtime"/>, with Powertools-shaped JSON logs to
     /// <paramref name="output"/> stamped from <paramref name="logContext"/> and levelled by the
-    /// Powertools variables read through <paramref name="getEnvironmentVariable"/>. The loop runs the
+    /// Powertools variables read through <paramref name="getEnvironmentVariable"/>, and the
+    /// function's metrics as Embedded Metric Format lines to the same output, flushed after each
+    /// invocation (settings from <see cref="FunctionSettings.Metrics"/>). The loop runs the
     /// <see cref="InvocationHandler"/> that <see cref="AddFunction"/> registers, and sets each invocation's
     /// <c>_X_AMZN_TRACE_ID</c> in <paramref name="variables"/> (the process's own by default).
     /// </summary>
@@ -69,6 +78,11 @@ public static class FunctionComposition
         services.AddSingleton(variables ?? ExecutionEnvironmentVariables.Process);
         services.AddSingleton(runtime);
         services.AddSingleton(logContext);
+        services.AddSingleton(provider => new EmbeddedMetricsExporter(
+            provider.GetRequiredService<IMeterFactory>(),
+            provider.GetRequiredService<FunctionSettings>().Metrics,
+            output,
+            provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LambdaRuntimeLoop>();
         return services;
     }

@@ -12,7 +12,7 @@ public class DependencyInjectionTests
 {
     private static ServiceProvider Build(IReplyHandler? handler, Action<BatchProcessingOptions>? configure = null)
     {
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging().AddMetrics();
         services.AddSingleton(Substitute.For<IConnectionNotifier>());
         if (handler is not null)
         {

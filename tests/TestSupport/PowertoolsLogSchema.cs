@@ -8,7 +8,9 @@ namespace SocketRelay.TestSupport;
 /// The function's log schema as every test that captures the function's standard output checks it:
 /// each line is one JSON object, and every key in it, nested ones included, matches
 /// <c>^[a-z0-9_]+$</c> (snake_case, as Powertools for AWS Lambda writes keys) and appears once in
-/// its object. Shared by every test project that captures function output.
+/// its object. A metrics line (one with an <c>_aws</c> member) is held to the Embedded Metric Format
+/// specification instead (<see cref="EmfSpecification"/>), whose keys are AWS's and the metric names.
+/// Shared by every test project that captures function output.
 /// </summary>
 public static partial class PowertoolsLogSchema
 {
@@ -33,7 +35,15 @@ public static partial class PowertoolsLogSchema
             }
 
             Assert.True(root.ValueKind == JsonValueKind.Object, $"Function output line is not a JSON object: {line}");
-            AssertKeys(root, "$", line);
+            if (EmfSpecification.IsDocument(root))
+            {
+                EmfSpecification.AssertValid(root);
+            }
+            else
+            {
+                AssertKeys(root, "$", line);
+            }
+
             parsed.Add(root);
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SocketRelay.Application.Metrics;
 using SocketRelay.Application.Ports;
 using SocketRelay.Domain.Delivery;
 using SocketRelay.Domain.Identifiers;
@@ -24,17 +25,28 @@ namespace SocketRelay.Application.Batches;
 /// <item>no message starts after <c>deadline - DeadlineSafetyMargin</c>, and the processor returns
 /// by then even if a port does not, reporting whatever is not done.</item>
 /// </list>
+/// Every batch's outcome (the counts of the returned <see cref="BatchResult"/> and the time it took)
+/// is recorded on <see cref="FunctionMetrics"/>.
 /// </summary>
 public sealed partial class BatchProcessor(
     IReplyHandler replyHandler,
     IConnectionNotifier notifier,
     BatchProcessingOptions options,
     TimeProvider timeProvider,
-    ILogger<BatchProcessor> logger)
+    ILogger<BatchProcessor> logger,
+    FunctionMetrics metrics)
 {
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<BatchItem> batch, DateTimeOffset deadline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        var started = timeProvider.GetTimestamp();
+        var result = await RunAsync(batch, deadline, cancellationToken);
+        metrics.RecordBatch(result, timeProvider.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<BatchResult> RunAsync(IReadOnlyList<BatchItem> batch, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
         if (batch.Count == 0)
         {
             return BatchResult.Empty;

@@ -49,7 +49,7 @@ internal sealed class BatchRun(IReadOnlyList<BatchItem> items)
     public BatchResult Result()
     {
         var failed = new List<MessageId>();
-        int delivered = 0, gone = 0, unanswered = 0;
+        int delivered = 0, gone = 0, unanswered = 0, parked = 0;
         for (var i = 0; i < _states.Length; i++)
         {
             switch ((ItemState)Volatile.Read(ref _states[i]))
@@ -63,12 +63,16 @@ internal sealed class BatchRun(IReadOnlyList<BatchItem> items)
                 case ItemState.Unanswered:
                     unanswered++;
                     break;
+                case ItemState.Parked:
+                    parked++;
+                    failed.Add(Items[i].MessageId);
+                    break;
                 default:
                     failed.Add(Items[i].MessageId);
                     break;
             }
         }
 
-        return new BatchResult(failed, delivered, gone, unanswered);
+        return new BatchResult(failed, delivered, gone, unanswered, parked);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SocketRelay.Application.Batches;
 using SocketRelay.Application.Configuration;
+using SocketRelay.Infrastructure.Metrics;
 using SocketRelay.Infrastructure.Resilience;
 
 namespace SocketRelay.Infrastructure.Configuration;
@@ -23,12 +24,13 @@ public sealed partial class FunctionSettings
     public const string RetryMaxDelayVariable = "SOCKETRELAY_RETRY_MAX_DELAY_MS";
     public const string RetryAttemptTimeoutVariable = "SOCKETRELAY_RETRY_ATTEMPT_TIMEOUT_MS";
 
-    private FunctionSettings(Uri endpoint, string region, BatchProcessingOptions batch, NotificationRetryOptions retry)
+    private FunctionSettings(Uri endpoint, string region, BatchProcessingOptions batch, NotificationRetryOptions retry, EmbeddedMetricsSettings metrics)
     {
         Endpoint = endpoint;
         Region = region;
         Batch = batch;
         Retry = retry;
+        Metrics = metrics;
     }
 
     /// <summary>The WebSocket API's management endpoint, stage included.</summary>
@@ -39,6 +41,9 @@ public sealed partial class FunctionSettings
     public BatchProcessingOptions Batch { get; }
 
     public NotificationRetryOptions Retry { get; }
+
+    /// <summary>The <c>POWERTOOLS_METRICS_*</c> settings of the Embedded Metric Format lines.</summary>
+    public EmbeddedMetricsSettings Metrics { get; }
 
     /// <exception cref="InvalidOptionsException">One or more settings are missing or invalid; it lists them all, by variable name.</exception>
     public static FunctionSettings Load(IConfiguration configuration)
@@ -77,9 +82,10 @@ public sealed partial class FunctionSettings
             problems.Add(new(RetryMaxDelayVariable, $"must be at least {RetryBaseDelayVariable}"));
         }
 
+        var metrics = EmbeddedMetricsSettings.Read(configuration, problems);
         InvalidOptionsException.ThrowIfAny(nameof(FunctionSettings), problems);
 
-        return new FunctionSettings(endpoint!, region!, batch, retry);
+        return new FunctionSettings(endpoint!, region!, batch, retry, metrics);
     }
 
     private static string? RegionOf(Uri? endpoint) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Logging;
+using SocketRelay.Infrastructure.Metrics;
 
 namespace SocketRelay.Infrastructure.LambdaRuntime;
 
@@ -9,14 +10,16 @@ namespace SocketRelay.Infrastructure.LambdaRuntime;
 /// as an error (<see cref="InvocationErrorException.ErrorType"/>, or <c>Runtime.Unhandled</c>) and the
 /// loop goes on; a Runtime API that stops answering ends the loop with its exception, and Lambda
 /// replaces the process. Each invocation runs with the X-Ray trace header in <c>_X_AMZN_TRACE_ID</c> (of
-/// the environment's <see cref="ExecutionEnvironmentVariables"/>) and
-/// its ids in the <see cref="LambdaLogContext"/>.
+/// the environment's <see cref="ExecutionEnvironmentVariables"/>) and its ids in the
+/// <see cref="LambdaLogContext"/>; its metrics are flushed when the handler returns or throws, before
+/// anything is posted (<see cref="EmbeddedMetricsExporter.Flush"/>).
 /// </summary>
 public sealed partial class LambdaRuntimeLoop(
     RuntimeApiClient runtime,
     InvocationHandler handler,
     LambdaLogContext logContext,
     ILogger<LambdaRuntimeLoop> logger,
+    EmbeddedMetricsExporter metrics,
     ExecutionEnvironmentVariables? variables = null)
 {
     private readonly ExecutionEnvironmentVariables _variables = variables ?? ExecutionEnvironmentVariables.Process;
@@ -61,7 +64,7 @@ public sealed partial class LambdaRuntimeLoop(
         byte[] response;
         try
         {
-            response = await handler(invocation, stoppingToken);
+            response = await InvokeAsync(invocation, stoppingToken);
         }
         catch (InvocationErrorException ex)
         {
@@ -79,6 +82,18 @@ public sealed partial class LambdaRuntimeLoop(
         }
 
         await runtime.PostResponseAsync(invocation.RequestId, response, CancellationToken.None);
+    }
+
+    private async Task<byte[]> InvokeAsync(Invocation invocation, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await handler(invocation, stoppingToken);
+        }
+        finally
+        {
+            metrics.Flush();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event rejected and reported as an invocation error ({error_type}): {reason}")]

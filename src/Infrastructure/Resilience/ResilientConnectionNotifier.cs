@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using SocketRelay.Application.Metrics;
 using SocketRelay.Application.Ports;
 using SocketRelay.Domain.Delivery;
 using SocketRelay.Domain.Messages;
@@ -13,7 +14,8 @@ namespace SocketRelay.Infrastructure.Resilience;
 /// Retries transient delivery failures (429, 5xx, time-outs, connection errors) of an inner
 /// <see cref="IConnectionNotifier"/> with exponential back-off, jitter and a per-attempt time-out,
 /// and never past the caller's send-by instant: a back-off is shortened to fit, a retry that cannot
-/// fit is not started, and the last attempt's time-out ends at send-by.
+/// fit is not started, and the last attempt's time-out ends at send-by. Each retry is counted on
+/// <see cref="FunctionMetrics.NotificationRetries"/> when metrics are given.
 /// </summary>
 public sealed partial class ResilientConnectionNotifier : IConnectionNotifier
 {
@@ -23,9 +25,11 @@ public sealed partial class ResilientConnectionNotifier : IConnectionNotifier
     private readonly NotificationRetryOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ResilientConnectionNotifier> _logger;
+    private readonly FunctionMetrics? _metrics;
     private readonly ResiliencePipeline<DeliveryResult> _pipeline;
 
-    public ResilientConnectionNotifier(IConnectionNotifier inner, NotificationRetryOptions options, TimeProvider timeProvider, ILogger<ResilientConnectionNotifier> logger)
+    public ResilientConnectionNotifier(
+        IConnectionNotifier inner, NotificationRetryOptions options, TimeProvider timeProvider, ILogger<ResilientConnectionNotifier> logger, FunctionMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -33,6 +37,7 @@ public sealed partial class ResilientConnectionNotifier : IConnectionNotifier
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _metrics = metrics;
         _pipeline = BuildPipeline();
     }
 
@@ -100,6 +105,7 @@ public sealed partial class ResilientConnectionNotifier : IConnectionNotifier
                 OnRetry = args =>
                 {
                     LogRetrying(args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, Describe(args.Outcome));
+                    _metrics?.RecordNotificationRetry();
                     return ValueTask.CompletedTask;
                 },
             })

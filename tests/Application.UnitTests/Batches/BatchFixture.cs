@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using NSubstitute;
 using SocketRelay.Application.Batches;
+using SocketRelay.Application.Metrics;
 using SocketRelay.Application.Ports;
 using SocketRelay.Application.Replies;
 using SocketRelay.Domain.Delivery;
@@ -37,6 +40,9 @@ internal sealed class BatchFixture
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
     public FakeLogger<BatchProcessor> Logger { get; } = new();
+
+    /// <summary>This fixture's own meter factory, as a composition has one: listen to it by scope.</summary>
+    public IMeterFactory MeterFactory { get; } = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
 
     /// <summary>Request ids in the order their sends started.</summary>
     public IReadOnlyList<string> Sent
@@ -75,7 +81,7 @@ internal sealed class BatchFixture
         return this;
     }
 
-    public BatchProcessor Processor() => new(ReplyHandler, Notifier, Options, Time, Logger);
+    public BatchProcessor Processor() => new(ReplyHandler, Notifier, Options, Time, Logger, new FunctionMetrics(MeterFactory));
 
     public Task<BatchResult> RunAsync(IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken = default) =>
         Processor().ProcessAsync(batch, Time.GetUtcNow().AddMinutes(1), cancellationToken);

@@ -32,6 +32,24 @@ public static class CfnLint
         }
     }
 
+    /// <summary>Fails with cfn-lint's findings unless <paramref name="template"/> lints clean (no error, warning or informational finding).</summary>
+    public static async Task AssertCleanAsync(CloudFormationTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        // A private copy: another packaging may be rewriting the folder the template came from.
+        var copy = Path.Combine(Path.GetTempPath(), $"socketrelay-template-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(copy, template.Text);
+        try
+        {
+            var findings = await LintAsync(copy);
+            Assert.True(findings.Length == 0, $"cfn-lint found problems in the synthesized template:\n{findings}");
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
     /// <summary>The <c>cfn-lint</c> executable on <paramref name="searchPath"/> (a PATH value; default: this process's PATH).</summary>
     /// <exception cref="InvalidOperationException">It is not there; the message names the missing tool.</exception>
     public static string Locate(string? searchPath = null) => RequiredTool.Locate(

@@ -23,8 +23,12 @@ public static class ServerlessPackage
     // One packaging at a time: they share deploy/ and its node_modules, and each keeps a core busy.
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
-    /// <summary>The template for serverless.yml's default parameters, packaging it on the first call of a test run.</summary>
-    public static async Task<CloudFormationTemplate> GetTemplateAsync() => (await PackageAsync([])).Template;
+    /// <summary>
+    /// The template for serverless.yml's default parameters, or with <paramref name="parameters"/>
+    /// (<c>name=value</c>, each passed as <c>--param</c>), packaging it on the first call of a test run.
+    /// </summary>
+    public static async Task<CloudFormationTemplate> GetTemplateAsync(params string[] parameters) =>
+        (await PackageAsync([.. parameters.Select(p => p.Split('=', 2)).Select(p => KeyValuePair.Create(p[0], p[1]))])).Template;
 
     /// <summary>
     /// The template with <paramref name="parameters"/> passed as <c>--param="name=value"</c>, packaged

@@ -3,8 +3,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using SocketRelay.Application.Metrics;
 using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Logging;
+using SocketRelay.Infrastructure.Metrics;
+using SocketRelay.Infrastructure.Tests.Metrics;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.LambdaRuntime;
 
@@ -77,10 +81,33 @@ public class LambdaRuntimeLoopTests
                 seen.Add(variables.GetValueOrDefault(LambdaRuntimeLoop.TraceIdEnvironmentVariable));
                 return Task.FromResult("{}"u8.ToArray());
             },
-            ExecutionEnvironmentVariables.Of(variables));
+            variables: ExecutionEnvironmentVariables.Of(variables));
 
         Assert.Equal(["Root=1-req-1", "Root=1-req-2"], seen);
         Assert.Equal(processBefore, Environment.GetEnvironmentVariable(LambdaRuntimeLoop.TraceIdEnvironmentVariable));
+    }
+
+    [Fact]
+    public async Task Each_invocations_metrics_are_flushed_before_its_response_or_error_is_posted()
+    {
+        using var metrics = new ExporterHarness();
+        var api = new ScriptedRuntimeApi().Event("one", "{}").Event("boom", "{}").Event("two", "{}");
+        var linesAtPost = new List<string[]>();
+        api.OnPost = () => linesAtPost.Add(metrics.NewLines());
+
+        await api.RunAsync(
+            (invocation, _) =>
+            {
+                metrics.Metrics.RecordBatch(ExporterHarness.Result(delivered: invocation.RequestId == "two" ? 2 : 1), TimeSpan.FromMilliseconds(1));
+                return invocation.RequestId == "boom" ? throw new InvalidOperationException("bug") : Task.FromResult("{}"u8.ToArray());
+            },
+            metrics.Exporter);
+
+        // Written by the loop by the time each post arrives: ColdStart and the first batch, then one line per invocation.
+        Assert.Equal([2, 1, 1], linesAtPost.Select(lines => lines.Length));
+        Assert.Equal(
+            [1d, 1d, 2d],
+            linesAtPost.Select(lines => EmfSpecification.AssertValid(lines[^1]).GetProperty(FunctionMetrics.RepliesDelivered).GetDouble()));
     }
 
     /// <summary>A Runtime API behind an <see cref="HttpMessageHandler"/>: hands out scripted events, records every post, stops the loop when out of events.</summary>
@@ -94,16 +121,20 @@ public class LambdaRuntimeLoopTests
 
         public List<(string Method, string Path, string? ErrorType, string Body)> Posts { get; } = [];
 
+        /// <summary>Called as each response or error arrives, before it is recorded.</summary>
+        public Action OnPost { get; set; } = () => { };
+
         public ScriptedRuntimeApi Event(string requestId, string payload)
         {
             _events.Enqueue((requestId, payload));
             return this;
         }
 
-        public async Task RunAsync(InvocationHandler handler, ExecutionEnvironmentVariables? variables = null)
+        public async Task RunAsync(InvocationHandler handler, EmbeddedMetricsExporter? metrics = null, ExecutionEnvironmentVariables? variables = null)
         {
             using var client = new RuntimeApiClient("runtime.test:9001", this);
-            var loop = new LambdaRuntimeLoop(client, handler, new LambdaLogContext(_ => null), NullLogger<LambdaRuntimeLoop>.Instance, variables);
+            using var noMetrics = new ExporterHarness(new EmbeddedMetricsSettings { Enabled = false });
+            var loop = new LambdaRuntimeLoop(client, handler, new LambdaLogContext(_ => null), NullLogger<LambdaRuntimeLoop>.Instance, metrics ?? noMetrics.Exporter, variables);
             await loop.RunAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
@@ -128,6 +159,7 @@ public class LambdaRuntimeLoopTests
                 return response;
             }
 
+            OnPost();
             var errorType = request.Headers.TryGetValues(RuntimeApiContract.ErrorTypeHeader, out var values) ? values.Single() : null;
             Posts.Add((request.Method.Method, request.RequestUri.GetComponents(UriComponents.Path | UriComponents.KeepDelimiter, UriFormat.UriEscaped), errorType, await request.Content!.ReadAsStringAsync(cancellationToken)));
             return new HttpResponseMessage(HttpStatusCode.Accepted);
