@@ -28,9 +28,16 @@ public sealed class GatewayHost : IAsyncDisposable
     private IFunctionHost? _function;
     private Task[] _pollers = [];
 
-    private GatewayHost(GatewayOptions options) => Options = options;
+    private GatewayHost(GatewayOptions options)
+    {
+        Options = options;
+        Identity = options.ToIdentity();
+    }
 
     public GatewayOptions Options { get; }
+
+    /// <summary>The account, region and function every ARN, header and log line of this gateway names.</summary>
+    public LocalIdentity Identity { get; }
 
     /// <summary>The HTTP base address actually bound (the port is resolved when 0 was asked).</summary>
     public Uri HttpUrl { get; private set; } = null!;
@@ -116,8 +123,9 @@ public sealed class GatewayHost : IAsyncDisposable
                 $"the Lambda Runtime API cannot listen on 127.0.0.1 port {Options.RuntimeApiPort} (--runtime-api-port): {ex.InnerException?.Message ?? ex.Message}; choose another port, or 0 for a free one", ex);
         }
 
+        _runtime.FunctionArn = Identity.FunctionArn;
         var loopbackEndpoint = new UriBuilder(HttpUrl) { Host = "127.0.0.1" }.Uri;
-        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, "us-east-1", environment);
+        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, Identity, environment);
         try
         {
             _function = Options.FunctionBinary is { } binary
@@ -138,6 +146,8 @@ public sealed class GatewayHost : IAsyncDisposable
             Pollers = Options.Pollers,
             FunctionTimeout = TimeSpan.FromSeconds(Options.FunctionTimeoutSeconds),
             VisibilityTimeout = TimeSpan.FromSeconds(Options.VisibilityTimeoutSeconds),
+            Region = Identity.Region,
+            QueueArn = Identity.QueueArn,
         };
         eventSource.Validate();
         var pollerLogger = _app.Services.GetRequiredService<ILogger<EventSourcePoller>>();
