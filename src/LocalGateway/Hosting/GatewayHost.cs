@@ -44,6 +44,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public Uri WebSocketUrl => new UriBuilder(HttpUrl) { Scheme = "ws" }.Uri;
 
+    /// <summary>
+    /// The management endpoint with the stage, on loopback: <c>http://127.0.0.1:{port}/{stage}</c>, what the
+    /// function gets as <c>WEBSOCKET_API_ENDPOINT</c> (as in AWS, <c>/@connections/{id}</c> goes after it).
+    /// </summary>
+    public Uri ConnectionsEndpoint => new UriBuilder(HttpUrl) { Host = "127.0.0.1", Path = "/" + Options.Stage }.Uri;
+
     public string RuntimeApiAddress => _runtime?.Address ?? "";
 
     public string FunctionDescription => _function?.Description ?? "";
@@ -94,7 +100,7 @@ public sealed class GatewayHost : IAsyncDisposable
         // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
-        builder.Services.AddSingleton(_queue).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => api.Faults = Options.ToFaultOptions());
+        builder.Services.AddSingleton(_queue).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => Options.ConfigureApiGateway(api, Identity));
         _app = builder.Build();
         _app.UseApiGateway();
         var registry = _app.Services.GetRequiredService<ConnectionRegistry>();
@@ -124,8 +130,8 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         _runtime.FunctionArn = Identity.FunctionArn;
-        var loopbackEndpoint = new UriBuilder(HttpUrl) { Host = "127.0.0.1" }.Uri;
-        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, Identity, environment);
+        var functionEnvironment = FunctionEnvironment.For(
+            ConnectionsEndpoint, Identity, environment, new ConnectionsApiCredentials(Options.AccessKeyId, Options.SecretAccessKey));
         try
         {
             _function = Options.FunctionBinary is { } binary

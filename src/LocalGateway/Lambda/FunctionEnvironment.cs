@@ -1,19 +1,21 @@
 using System.Globalization;
+using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
 
 namespace SocketRelay.LocalGateway.Lambda;
 
 /// <summary>
 /// The environment Lambda would give the function, pointed at the local gateway: its own
-/// <c>@connections</c> API as the endpoint, placeholder credentials (the local API does not check
-/// signatures), and the gateway's own <c>SOCKETRELAY_*</c>, <c>POWERTOOLS_*</c> and
+/// <c>@connections</c> API as the endpoint (stage included), the credentials that API checks
+/// signatures against, and the gateway's own <c>SOCKETRELAY_*</c>, <c>POWERTOOLS_*</c> and
 /// <c>AWS_LAMBDA_LOG_LEVEL</c> settings passed through. Region, function name, version and memory
 /// size come from the gateway's <see cref="LocalIdentity"/>, so they match the ARNs the function sees.
 /// </summary>
 public static class FunctionEnvironment
 {
-    public static Dictionary<string, string?> For(Uri connectionsEndpoint, LocalIdentity identity, Func<string, string?> gatewayEnvironment)
+    public static Dictionary<string, string?> For(Uri connectionsEndpoint, LocalIdentity identity, Func<string, string?> gatewayEnvironment, ConnectionsApiCredentials credentials)
     {
+        ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(connectionsEndpoint);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(gatewayEnvironment);
@@ -22,8 +24,8 @@ public static class FunctionEnvironment
             ["WEBSOCKET_API_ENDPOINT"] = connectionsEndpoint.ToString().TrimEnd('/'),
             ["AWS_REGION"] = identity.Region,
             ["AWS_DEFAULT_REGION"] = identity.Region,
-            ["AWS_ACCESS_KEY_ID"] = "LOCALGATEWAY",
-            ["AWS_SECRET_ACCESS_KEY"] = "local-gateway-does-not-check-signatures",
+            ["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey,
             ["AWS_LAMBDA_FUNCTION_NAME"] = identity.FunctionName,
             ["AWS_LAMBDA_FUNCTION_VERSION"] = LocalIdentity.FunctionVersion,
             ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = identity.FunctionMemoryMb.ToString(CultureInfo.InvariantCulture),
