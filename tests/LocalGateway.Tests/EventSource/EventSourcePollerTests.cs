@@ -83,7 +83,7 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         var record = sqsEvent.Records![0];
         Assert.Equal("e4e68fb7bd0e697a0ae8f1bb342846b3", record.Md5OfBody);
         Assert.Equal("aws:sqs", record.EventSource);
-        Assert.Equal(_options.QueueArn, record.EventSourceArn);
+        Assert.Equal("arn:aws:sqs:us-east-1:000000000000:socketrelay-local-messages.fifo", record.EventSourceArn);
         Assert.Equal("us-east-1", record.AwsRegion);
         Assert.False(string.IsNullOrEmpty(record.ReceiptHandle));
         Assert.Equal("1", record.Attributes!["ApproximateReceiveCount"]);
@@ -102,6 +102,9 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         var invocation = await _function.GetNextInvocationAsync(CancellationToken.None);
         await RespondAsync(invocation.RequestId);
         await polling;
+
+        // One identity: the function and the queue are in the same account and region.
+        Assert.Equal("arn:aws:lambda:us-east-1:000000000000:function:socketrelay-local", invocation.FunctionArn);
 
         // AWS Lambda Developer Guide, "Using Lambda with Amazon SQS": the example FIFO queue message event, with
         // md5OfMessageAttributes where SQS puts it (before md5OfBody) when the message has attributes.

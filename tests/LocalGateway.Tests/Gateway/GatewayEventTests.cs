@@ -56,6 +56,7 @@ public sealed class GatewayEventTests : IDisposable
         var headers = invocation.GetProperty("headers");
         Assert.Equal("arn:aws:lambda:eu-west-2:000000000000:function:orders-consumer", headers.GetProperty("lambda-runtime-invoked-function-arn").GetString());
         Assert.Equal("eu-west-2", invocation.GetProperty("region").GetString());
+        Assert.Equal("orders-consumer", invocation.GetProperty("function_name").GetString());
 
         using var sqsEvent = JsonDocument.Parse(invocation.GetProperty("event").GetString()!);
         var record = sqsEvent.RootElement.GetProperty("Records")[0];

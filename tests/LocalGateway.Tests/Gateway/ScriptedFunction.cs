@@ -5,7 +5,7 @@ namespace SocketRelay.LocalGateway.Tests.Gateway;
 
 /// <summary>
 /// A custom-runtime function written in Python (standard library only) for <c>--function-binary</c>: it loops
-/// on the Runtime API, prints each invocation's <c>Lambda-Runtime-*</c> headers, its <c>AWS_REGION</c> and the raw
+/// on the Runtime API, prints each invocation's <c>Lambda-Runtime-*</c> headers, its <c>AWS_REGION</c> and <c>AWS_LAMBDA_FUNCTION_NAME</c> and the raw
 /// event as one JSON line (<c>{"probe":"invocation",…}</c>) to its output, and answers every event with a fixed
 /// response body. It shows what a function in any language is handed, byte for byte.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class ScriptedFunction : IDisposable
             with urllib.request.urlopen(base + "/invocation/next") as next_event:
                 headers = {k.lower(): v for k, v in next_event.headers.items() if k.lower().startswith("lambda-runtime-")}
                 event = next_event.read().decode("utf-8")
-            print(json.dumps({"probe": "invocation", "headers": headers, "region": os.environ.get("AWS_REGION"), "event": event}), flush=True)
+            print(json.dumps({"probe": "invocation", "headers": headers, "region": os.environ.get("AWS_REGION"), "function_name": os.environ.get("AWS_LAMBDA_FUNCTION_NAME"), "event": event}), flush=True)
             request_id = headers["lambda-runtime-aws-request-id"]
             answer = urllib.request.Request(base + "/invocation/" + request_id + "/response", data=RESPONSE.encode("utf-8"), method="POST")
             urllib.request.urlopen(answer).read()
