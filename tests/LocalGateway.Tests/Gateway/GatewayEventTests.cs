@@ -1,10 +1,10 @@
-using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.EventSource;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Tests.EventSource;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -52,7 +52,11 @@ public sealed class GatewayEventTests : IDisposable
 
         await socket.SendTextAsync("{\"MessageGroupId\": \"test\", \"data\": \"hello world\"}");
 
-        var invocation = (await WaitForAsync(() => Task.FromResult(ScriptedFunction.Invocations(_functionLogs.ToString()) is { Count: > 0 } invocations ? invocations : null)))[0];
+        // A child process starts slowly on a loaded machine: 30 s.
+        var invocation = (await Eventually.ValueAsync(
+            () => ScriptedFunction.Invocations(_functionLogs.ToString()) is { Count: > 0 } invocations ? invocations : null,
+            TimeSpan.FromSeconds(30),
+            "the Python function's first invocation"))[0];
         var headers = invocation.GetProperty("headers");
         Assert.Equal("arn:aws:lambda:eu-west-2:000000000000:function:orders-consumer", headers.GetProperty("lambda-runtime-invoked-function-arn").GetString());
         Assert.Equal("eu-west-2", invocation.GetProperty("region").GetString());
@@ -82,33 +86,15 @@ public sealed class GatewayEventTests : IDisposable
         await using var gateway = await StartAsync(function);
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(gateway.WebSocketUrl, CancellationToken.None);
-        using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
+        using var status = new GatewayStatusProbe(gateway.HttpUrl);
 
         await socket.SendTextAsync("{\"data\":1}");
         await socket.SendTextAsync("{\"data\":2}");
 
-        await WaitForAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/_local/status")).GetProperty("completed").GetInt64() == 2 ? "done" : null);
+        await status.WaitForAsync(c => c.Completed == 2 && c.IsDrainedAndBalanced, TimeSpan.FromSeconds(30));
         // Past the visibility timeout, nothing came back: each message reached the function once.
         await Task.Delay(TimeSpan.FromSeconds(6));
-        var status = await http.GetFromJsonAsync<JsonElement>("/_local/status");
-        Assert.Equal(0, status.GetProperty("inFlight").GetInt64());
-        Assert.Equal(0, status.GetProperty("queueDepth").GetInt64());
+        Assert.True((await status.ReadAsync()).IsDrainedAndBalanced);
         Assert.Equal(2, ScriptedFunction.Invocations(_functionLogs.ToString()).Sum(i => JsonDocument.Parse(i.GetProperty("event").GetString()!).RootElement.GetProperty("Records").GetArrayLength()));
-    }
-
-    /// <summary>Polls until <paramref name="probe"/> yields a value; a child process starts slowly on a loaded machine, so 30 s.</summary>
-    private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The expected state was not reached within 30 seconds. Function output:\n" + _functionLogs);
-            await Task.Delay(50);
-        }
     }
 }

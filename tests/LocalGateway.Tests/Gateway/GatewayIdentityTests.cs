@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
-using SocketRelay.LocalGateway.Tests.ApiGateway;
 using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
@@ -40,7 +39,8 @@ public sealed class GatewayIdentityTests : IDisposable
         await socket.SendTextAsync("{\"MessageGroupId\":\"test\",\"data\":\"hello world\"}");
         await socket.ReceiveTextAsync();
 
-        var line = await Eventually.ValueAsync(() => _functionLogs.ToString().Split('\n').FirstOrDefault(l => l.Contains("\"function_arn\"", StringComparison.Ordinal)));
+        var line = await Eventually.ValueAsync(
+            () => _functionLogs.ToString().Split('\n').FirstOrDefault(l => l.Contains("\"function_arn\"", StringComparison.Ordinal)), what: "a function log line with function_arn");
         using var parsed = JsonDocument.Parse(line);
         var root = parsed.RootElement;
         Assert.Equal("arn:aws:lambda:eu-west-2:000000000000:function:orders-consumer", root.GetProperty("function_arn").GetString());
