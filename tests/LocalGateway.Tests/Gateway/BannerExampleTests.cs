@@ -43,4 +43,29 @@ public sealed class BannerExampleTests(GatewayFixture fixture) : IClassFixture<G
         Assert.Contains($"{http}/local/@connections/{{connectionId}}  (SigV4: execute-api, us-east-1)", banner, StringComparison.Ordinal);
         Assert.Contains("AWS_ACCESS_KEY_ID=SOCKETRELAYLOCALKEY AWS_SECRET_ACCESS_KEY=socketrelay-local-secret", banner, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_function_replies_through_another_stage_with_other_credentials()
+    {
+        var options = fixture.Options;
+        options.DataDir = Path.Combine(Path.GetTempPath(), "socketrelay-stage-" + Guid.NewGuid().ToString("N"));
+        options.Stage = "prod";
+        options.AccessKeyId = "AKIAIOSFODNN7EXAMPLE";
+        options.SecretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        try
+        {
+            await using var gateway = await fixture.StartAsync(options);
+            using var socket = new System.Net.WebSockets.ClientWebSocket();
+            await socket.ConnectAsync(new Uri(gateway.WebSocketUrl, "/prod"), CancellationToken.None);
+
+            await socket.SendTextAsync("{\"data\":\"staged\"}");
+
+            Assert.Equal(new Uri(gateway.HttpUrl, "/prod"), gateway.ConnectionsEndpoint);
+            Assert.Contains("\"message\":\"{\\\"data\\\":\\\"staged\\\"}\"", await socket.ReceiveTextAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(options.DataDir, recursive: true);
+        }
+    }
 }
