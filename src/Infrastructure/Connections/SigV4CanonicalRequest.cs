@@ -7,20 +7,36 @@ namespace SocketRelay.Infrastructure.Connections;
 /// The SigV4 canonical request of an HTTP request, as AWS defines it for every service but S3: the
 /// path as sent, with each segment URI-encoded once more (so <c>%3D</c> on the wire is <c>%253D</c>
 /// here and <c>@</c> is <c>%40</c>), the query sorted and strictly encoded, the chosen headers
-/// lower-cased and trimmed, and the hex SHA-256 of the payload.
+/// lower-cased and trimmed, and the hex SHA-256 of the payload. The one implementation: the
+/// <c>@connections</c> client signs with it and the local gateway's <c>@connections</c> API verifies with it.
 /// </summary>
-internal static class SigV4CanonicalRequest
+/// <remarks>Source: AWS's "Create a canonical request for Signature Version 4" (IAM user guide).</remarks>
+public static class SigV4CanonicalRequest
 {
     private const string UnreservedCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
 
     /// <param name="headers">The headers to sign: lower-case names, each once.</param>
     public static string Build(string method, Uri uri, IReadOnlyList<KeyValuePair<string, string>> headers, string payloadHash)
     {
+        ArgumentNullException.ThrowIfNull(uri);
+        return Build(method, CanonicalPath(uri.AbsolutePath), uri.Query, headers, payloadHash);
+    }
+
+    /// <summary>
+    /// The canonical request of a request as it arrived: <paramref name="canonicalPath"/> is already
+    /// canonical (see <see cref="CanonicalPath"/>), <paramref name="query"/> is the raw query string with or
+    /// without its <c>?</c>.
+    /// </summary>
+    /// <param name="headers">The signed headers: lower-case names, each once, values as received.</param>
+    public static string Build(string method, string canonicalPath, string query, IReadOnlyList<KeyValuePair<string, string>> headers, string payloadHash)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(headers);
         var sorted = headers.OrderBy(h => h.Key, StringComparer.Ordinal).ToList();
         var text = new StringBuilder();
         text.Append(method.ToUpperInvariant()).Append('\n');
-        text.Append(CanonicalPath(uri.AbsolutePath)).Append('\n');
-        text.Append(CanonicalQuery(uri.Query)).Append('\n');
+        text.Append(canonicalPath).Append('\n');
+        text.Append(CanonicalQuery(query ?? "")).Append('\n');
         foreach (var (name, value) in sorted)
         {
             text.Append(name).Append(':').Append(CanonicalHeaderValue(value)).Append('\n');
@@ -32,13 +48,20 @@ internal static class SigV4CanonicalRequest
         return text.ToString();
     }
 
+    /// <summary>The <c>SignedHeaders</c> value: the header names, sorted ordinally, joined by <c>;</c>.</summary>
     public static string SignedHeaders(IEnumerable<KeyValuePair<string, string>> headers) =>
         string.Join(';', headers.Select(h => h.Key).Order(StringComparer.Ordinal));
 
+    /// <summary>The lower-case hex SHA-256 of the body: the canonical request's last line.</summary>
     public static string HashPayload(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload));
 
-    private static string CanonicalPath(string wirePath)
+    /// <summary>
+    /// The canonical URI of a path as sent on the wire (every service but S3): each segment URI-encoded
+    /// once more, so <c>/local/@connections/ab%2Bc</c> is <c>/local/%40connections/ab%252Bc</c>.
+    /// </summary>
+    public static string CanonicalPath(string wirePath)
     {
+        ArgumentNullException.ThrowIfNull(wirePath);
         if (wirePath.Length == 0)
         {
             return "/";

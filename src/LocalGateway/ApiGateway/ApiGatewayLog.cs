@@ -34,4 +34,7 @@ internal static partial class ApiGatewayLog
 
     [LoggerMessage(10, LogLevel.Debug, "@connections POST {ConnectionId}: injected fault {StatusCode}")]
     public static partial void FaultInjected(ILogger logger, string connectionId, int statusCode);
+
+    [LoggerMessage(11, LogLevel.Warning, "Refused @connections {Method} {Path}: 403 {ErrorType}: {Reason}")]
+    public static partial void ManagementRefused(ILogger logger, string method, string path, string errorType, string reason);
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SocketRelay.Application.Configuration;
 
 namespace SocketRelay.LocalGateway.ApiGateway;
@@ -6,8 +7,23 @@ namespace SocketRelay.LocalGateway.ApiGateway;
 /// Limits and switches of the emulated API Gateway WebSocket API. The defaults are API Gateway's
 /// own quotas; tests shorten the timeouts.
 /// </summary>
-public sealed class ApiGatewayOptions
+public sealed partial class ApiGatewayOptions
 {
+    /// <summary>The stage the gateway serves: <c>--stage</c>'s default.</summary>
+    public const string DefaultStage = "local";
+
+    /// <summary>
+    /// The stage: the first path segment of the <c>@connections</c> API (<c>/{stage}/@connections/{id}</c>)
+    /// and, besides <c>/</c>, of the WebSocket API. API Gateway's rule: 1–128 letters, digits, <c>-</c>, <c>_</c>.
+    /// </summary>
+    public string Stage { get; set; } = DefaultStage;
+
+    /// <summary>The region a request to <c>@connections</c> must be signed for (SigV4 credential scope).</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The only credentials <c>@connections</c> accepts, the ones the gateway gives its function.</summary>
+    public ConnectionsApiCredentials Credentials { get; set; } = ConnectionsApiCredentials.Default;
+
     /// <summary>The largest inbound message (all frames together) and <c>@connections</c> payload: 128 KB.</summary>
     public int MaxMessageBytes { get; set; } = 128 * 1024;
 
@@ -41,6 +57,21 @@ public sealed class ApiGatewayOptions
     /// <summary>Every setting that is out of range, by property name (<c>Faults.Rate</c> for a fault setting).</summary>
     public IEnumerable<OptionProblem> Problems()
     {
+        if (!StageName().IsMatch(Stage ?? ""))
+        {
+            yield return new(nameof(Stage), $"must be 1–128 letters, digits, '-' or '_', as API Gateway requires of a stage name (was '{Stage}')");
+        }
+
+        if (!RegionName().IsMatch(Region ?? ""))
+        {
+            yield return new(nameof(Region), $"must be an AWS region name such as us-east-1 (was '{Region}')");
+        }
+
+        foreach (var problem in (Credentials ?? ConnectionsApiCredentials.Default).Problems())
+        {
+            yield return problem;
+        }
+
         if (MaxMessageBytes < 1)
         {
             yield return new(nameof(MaxMessageBytes), $"must be at least 1 (was {MaxMessageBytes})");
@@ -73,4 +104,10 @@ public sealed class ApiGatewayOptions
 
     /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
     public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(ApiGatewayOptions), Problems());
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex StageName();
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegionName();
 }

@@ -11,8 +11,6 @@ namespace SocketRelay.LocalGateway.ApiGateway;
 /// <summary>Wires the emulated API Gateway into the local gateway host.</summary>
 public static class ApiGatewayRegistration
 {
-    private static readonly string[] ManagementMethods = ["POST", "GET", "DELETE"];
-
     /// <summary>
     /// Registers the WebSocket API, the <c>@connections</c> API and <see cref="ConnectionRegistry"/>.
     /// The host must also register an <see cref="IInboundMessageSink"/>.
@@ -33,6 +31,7 @@ public static class ApiGatewayRegistration
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<WebSocketApi>();
         services.TryAddSingleton(provider => new ConnectionsFaultInjector(provider.GetRequiredService<ApiGatewayOptions>().Faults));
+        services.TryAddSingleton<SigV4Verifier>();
         services.TryAddSingleton<ConnectionsApi>();
         return services;
     }
@@ -48,23 +47,28 @@ public static class ApiGatewayRegistration
         return app;
     }
 
-    /// <summary>Maps the WebSocket API at <c>/</c> and the <c>@connections</c> API.</summary>
+    /// <summary>Maps the WebSocket API at <c>/</c> and <c>/{stage}</c>, and the <c>@connections</c> API.</summary>
     public static IEndpointRouteBuilder MapApiGateway(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var webSocketApi = endpoints.ServiceProvider.GetRequiredService<WebSocketApi>();
+        var stage = endpoints.ServiceProvider.GetRequiredService<ApiGatewayOptions>().Stage;
         endpoints.Map("/", webSocketApi.HandleAsync);
+        endpoints.Map($"/{stage}", webSocketApi.HandleAsync);
         endpoints.MapConnectionsApi();
         return endpoints;
     }
 
-    /// <summary>Maps <c>POST|GET|DELETE /@connections/{id}</c> and <c>/{stage}/@connections/{id}</c>.</summary>
+    /// <summary>
+    /// Maps the <c>@connections</c> API as the lowest-priority catch-all: <c>/{stage}/@connections/{id}</c> is
+    /// served, any other path naming <c>@connections</c> is 403 <c>ForbiddenException</c>, and paths that do
+    /// not name it stay 404. Routes mapped by others (<c>/_local/…</c>) always win over it.
+    /// </summary>
     public static IEndpointRouteBuilder MapConnectionsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var connectionsApi = endpoints.ServiceProvider.GetRequiredService<ConnectionsApi>();
-        endpoints.MapMethods($"/{ManagementRequestTarget.Segment}/{{connectionId}}", ManagementMethods, connectionsApi.HandleAsync);
-        endpoints.MapMethods($"/{{stage}}/{ManagementRequestTarget.Segment}/{{connectionId}}", ManagementMethods, connectionsApi.HandleAsync);
+        endpoints.Map("/{**path}", connectionsApi.HandleAsync);
         return endpoints;
     }
 

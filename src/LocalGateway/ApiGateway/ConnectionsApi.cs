@@ -9,34 +9,87 @@ using SocketRelay.Domain.Identifiers;
 namespace SocketRelay.LocalGateway.ApiGateway;
 
 /// <summary>
-/// The <c>@connections</c> management API: <c>POST</c> sends the body to a connection as one
-/// text frame, <c>GET</c> describes it, <c>DELETE</c> closes it. Status codes and error types are
-/// API Gateway's, so the function's client cannot tell the difference. SigV4 headers are ignored.
-/// <see cref="ConnectionsFaultOptions"/> can make <c>POST</c>s fail or answer late on purpose.
+/// The <c>@connections</c> management API at <c>/{stage}/@connections/{id}</c>: <c>POST</c> sends the body
+/// to a connection as one text frame, <c>GET</c> describes it, <c>DELETE</c> closes it. Checked in API
+/// Gateway's order: the path (any other path naming <c>@connections</c> is 403 <c>ForbiddenException</c>),
+/// the SigV4 signature (<see cref="SigV4Verifier"/>), the payload size (413), the connection (410). Every
+/// error is API Gateway's status, <c>x-amzn-ErrorType</c> header and <c>{"message":"…"}</c> body, so AWS's
+/// SDKs raise the same exceptions as in AWS. <see cref="ConnectionsFaultOptions"/> can make <c>POST</c>s
+/// fail or answer late on purpose.
 /// </summary>
-internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOptions options, ConnectionsFaultInjector faults, ILogger<ConnectionsApi> logger)
+internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOptions options, SigV4Verifier verifier, ConnectionsFaultInjector faults, ILogger<ConnectionsApi> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!ManagementRequestTarget.IsClientAllowed(context.Connection.RemoteIpAddress, options))
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.ToString();
+        if (!ManagementRequestTarget.NamesConnectionsApi(rawTarget))
         {
-            ApiGatewayLog.ManagementForbidden(logger, request.Method, context.Connection.RemoteIpAddress?.ToString() ?? "");
-            await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "ForbiddenException", "Forbidden");
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.ToString();
-        if (!ManagementRequestTarget.TryGetConnectionId(rawTarget, out var rawId)
-            || !ConnectionId.TryCreate(rawId, out var id, out _)
-            || !registry.TryGet(id, out var connection))
+        if (!ManagementRequestTarget.IsClientAllowed(context.Connection.RemoteIpAddress, options))
         {
-            ApiGatewayLog.ManagementRequest(logger, request.Method, rawId ?? "", StatusCodes.Status410Gone);
+            ApiGatewayLog.ManagementForbidden(logger, request.Method, context.Connection.RemoteIpAddress?.ToString() ?? "");
+            await WriteErrorAsync(context, StatusCodes.Status403Forbidden, ManagementRefusal.Forbidden);
+            return;
+        }
+
+        if (!ManagementRequestTarget.TryGetConnectionId(rawTarget, options.Stage, out var rawId, out var path, out var query)
+            || !(HttpMethods.IsPost(request.Method) || HttpMethods.IsGet(request.Method) || HttpMethods.IsDelete(request.Method)))
+        {
+            await RefuseAsync(context, rawTarget, ManagementRefusal.Forbidden, $"only {request.Method} /{options.Stage}/@connections/{{connectionId}} is routed");
+            return;
+        }
+
+        if (!verifier.ReadAuthorization(request, out var authorization, out var refusal))
+        {
+            await RefuseAsync(context, path, refusal!, refusal!.Message);
+            return;
+        }
+
+        if (request.ContentLength > options.MaxMessageBytes)
+        {
+            await WritePayloadTooLargeAsync(context);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes + 1);
+        try
+        {
+            var length = await ReadBodyAsync(request.Body, buffer.AsMemory(0, options.MaxMessageBytes + 1), context.RequestAborted);
+            if (length > options.MaxMessageBytes)
+            {
+                await WritePayloadTooLargeAsync(context);
+                return;
+            }
+
+            if (!verifier.VerifySignature(request, authorization!, path, query, buffer.AsSpan(0, length), out refusal))
+            {
+                await RefuseAsync(context, path, refusal!, refusal!.ErrorType);
+                return;
+            }
+
+            await AnswerAsync(context, rawId, buffer.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, string rawId, ReadOnlyMemory<byte> body)
+    {
+        var method = context.Request.Method;
+        if (!ConnectionId.TryCreate(rawId, out var id, out _) || !registry.TryGet(id, out var connection))
+        {
+            ApiGatewayLog.ManagementRequest(logger, method, rawId, StatusCodes.Status410Gone);
             await WriteGoneAsync(context);
             return;
         }
 
-        if (HttpMethods.IsPost(request.Method))
+        if (HttpMethods.IsPost(method))
         {
             var fault = faults.Next();
             if (fault.StatusCode is { } injected)
@@ -46,10 +99,14 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
                 return;
             }
 
-            await PostToConnectionAsync(context, connection);
+            if (!await connection.SendTextAsync(body, context.RequestAborted))
+            {
+                await WriteGoneAsync(context);
+            }
+
             await DelayResponseAsync(fault.Latency, context.RequestAborted);
         }
-        else if (HttpMethods.IsGet(request.Method))
+        else if (HttpMethods.IsGet(method))
         {
             context.Response.ContentType = "application/json";
             await JsonSerializer.SerializeAsync(context.Response.Body, ConnectionInfo.From(connection.ToSnapshot()), ApiGatewayJsonContext.Readable.ConnectionInfo, context.RequestAborted);
@@ -60,36 +117,13 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         }
 
-        ApiGatewayLog.ManagementRequest(logger, request.Method, id.Value, context.Response.StatusCode);
+        ApiGatewayLog.ManagementRequest(logger, method, id.Value, context.Response.StatusCode);
     }
 
-    private async Task PostToConnectionAsync(HttpContext context, GatewayConnection connection)
+    private Task RefuseAsync(HttpContext context, string path, ManagementRefusal refusal, string reason)
     {
-        if (context.Request.ContentLength > options.MaxMessageBytes)
-        {
-            await WritePayloadTooLargeAsync(context);
-            return;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes + 1);
-        try
-        {
-            var length = await ReadBodyAsync(context.Request.Body, buffer.AsMemory(0, options.MaxMessageBytes + 1), context.RequestAborted);
-            if (length > options.MaxMessageBytes)
-            {
-                await WritePayloadTooLargeAsync(context);
-                return;
-            }
-
-            if (!await connection.SendTextAsync(buffer.AsMemory(0, length), context.RequestAborted))
-            {
-                await WriteGoneAsync(context);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        ApiGatewayLog.ManagementRefused(logger, context.Request.Method, path, refusal.ErrorType, reason);
+        return WriteErrorAsync(context, StatusCodes.Status403Forbidden, refusal);
     }
 
     /// <summary>Holds the answer back after the frame went out, so a caller that gives up early still reached the client.</summary>
@@ -102,8 +136,8 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
     }
 
     private static Task WriteInjectedFaultAsync(HttpContext context, int statusCode) => statusCode == StatusCodes.Status429TooManyRequests
-        ? WriteErrorAsync(context, statusCode, "LimitExceededException", "Too Many Requests (injected fault)")
-        : WriteErrorAsync(context, statusCode, "InternalServerErrorException", "Internal server error (injected fault)");
+        ? WriteErrorAsync(context, statusCode, new("LimitExceededException", "Too Many Requests (injected fault)"))
+        : WriteErrorAsync(context, statusCode, new("InternalServerErrorException", "Internal server error (injected fault)"));
 
     private static async Task<int> ReadBodyAsync(Stream body, Memory<byte> buffer, CancellationToken cancellationToken)
     {
@@ -118,17 +152,17 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
     }
 
     private Task WritePayloadTooLargeAsync(HttpContext context) => WriteErrorAsync(
-        context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLargeException", $"Message too long: the limit is {options.MaxMessageBytes} bytes");
+        context, StatusCodes.Status413PayloadTooLarge, new("PayloadTooLargeException", $"Message too long: the limit is {options.MaxMessageBytes} bytes"));
 
     private static Task WriteGoneAsync(HttpContext context) =>
-        WriteErrorAsync(context, StatusCodes.Status410Gone, "GoneException", "The connection is gone");
+        WriteErrorAsync(context, StatusCodes.Status410Gone, new("GoneException", "The connection is gone"));
 
-    private static async Task WriteErrorAsync(HttpContext context, int statusCode, string errorType, string message)
+    private static async Task WriteErrorAsync(HttpContext context, int statusCode, ManagementRefusal error)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
         // AWS SDKs read the exception type from this header, as they do with API Gateway itself.
-        context.Response.Headers["x-amzn-ErrorType"] = errorType;
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ManagementError(message), ApiGatewayJsonContext.Readable.ManagementError, context.RequestAborted);
+        context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ManagementError(error.Message), ApiGatewayJsonContext.Readable.ManagementError, context.RequestAborted);
     }
 }

@@ -4,8 +4,10 @@ using System.Net;
 namespace SocketRelay.LocalGateway.ApiGateway;
 
 /// <summary>
-/// Reads the connection id out of an <c>@connections</c> request target, with or without a stage
-/// prefix: <c>/@connections/{id}</c> or <c>/{stage}/@connections/{id}</c>.
+/// Reads an <c>@connections</c> request target: the only one API Gateway routes is
+/// <c>/{stage}/@connections/{id}</c>, with this gateway's stage; any other path that names
+/// <c>@connections</c> (no stage, another stage, an empty id, an id with a raw <c>/</c>) is refused
+/// with 403 <c>ForbiddenException</c>, as API Gateway refuses it.
 /// </summary>
 /// <remarks>
 /// The id is taken from the raw target and url-decoded here because ids are base64: an id
@@ -16,24 +18,23 @@ internal static class ManagementRequestTarget
 {
     public const string Segment = "@connections";
 
-    public static bool TryGetConnectionId(string rawTarget, [NotNullWhen(true)] out string? connectionId)
+    /// <summary>True when the raw path has an <c>@connections</c> segment: a request meant for the management API.</summary>
+    public static bool NamesConnectionsApi(string rawTarget) => Split(rawTarget).Path.Split('/').Contains(Segment, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The url-decoded connection id of <c>/{stage}/@connections/{id}</c>, and the raw path and query the
+    /// request was signed over; false for any other path.
+    /// </summary>
+    public static bool TryGetConnectionId(string rawTarget, string stage, [NotNullWhen(true)] out string? connectionId, out string path, out string query)
     {
         connectionId = null;
-        var queryStart = rawTarget.IndexOfAny(['?', '#']);
-        var path = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
-        var segments = path.Split('/');
-        var idIndex = segments switch
-        {
-            ["", Segment, _] => 2,
-            ["", _, Segment, _] => 3,
-            _ => -1,
-        };
-        if (idIndex < 0 || segments[idIndex].Length == 0)
+        (path, query) = Split(rawTarget);
+        if (path.Split('/') is not ["", var pathStage, Segment, var encodedId] || pathStage != stage || encodedId.Length == 0)
         {
             return false;
         }
 
-        connectionId = Uri.UnescapeDataString(segments[idIndex]);
+        connectionId = Uri.UnescapeDataString(encodedId);
         return true;
     }
 
@@ -41,4 +42,12 @@ internal static class ManagementRequestTarget
     /// <see cref="ApiGatewayOptions.RestrictManagementToLoopback"/> is off, else as <see cref="LoopbackCallers.IsAllowed"/>.</summary>
     public static bool IsClientAllowed(IPAddress? remoteAddress, ApiGatewayOptions options) =>
         !options.RestrictManagementToLoopback || LoopbackCallers.IsAllowed(remoteAddress);
+
+    private static (string Path, string Query) Split(string rawTarget)
+    {
+        var fragment = rawTarget.IndexOf('#', StringComparison.Ordinal);
+        var target = fragment < 0 ? rawTarget : rawTarget[..fragment];
+        var queryStart = target.IndexOf('?', StringComparison.Ordinal);
+        return queryStart < 0 ? (target, "") : (target[..queryStart], target[(queryStart + 1)..]);
+    }
 }

@@ -6,9 +6,10 @@ using SocketRelay.Domain.Identifiers;
 namespace SocketRelay.LocalGateway.ApiGateway;
 
 /// <summary>
-/// The WebSocket API at <c>/</c>: accepts connections, validates every inbound message as the
-/// <c>$default</c> route's request validation would, and hands valid ones to the
-/// <see cref="IInboundMessageSink"/> one at a time, in the order they arrived.
+/// The WebSocket API at <c>/</c> and <c>/{stage}</c>: accepts connections, validates every inbound text
+/// message as the <c>$default</c> route's request validation would, and hands valid ones to the
+/// <see cref="IInboundMessageSink"/> one at a time, in the order they arrived. A binary frame closes the
+/// connection with 1003, as API Gateway does.
 /// </summary>
 internal sealed class WebSocketApi(
     ConnectionRegistry registry,
@@ -74,20 +75,24 @@ internal sealed class WebSocketApi(
                 continue;
             }
 
+            if (kind == InboundMessageKind.Binary)
+            {
+                // API Gateway's guide: WebSocket APIs do not accept binary frames in incoming messages
+                // and disconnect the client with 1003.
+                ApiGatewayLog.ClosingConnection(logger, connection.Id.Value, "a binary frame (WebSocket APIs accept text frames only)");
+                await connection.CloseAsync(WebSocketCloseStatus.InvalidMessageType, "Binary frames are not supported");
+                await reader.DiscardUntilClosedAsync(cancellationToken);
+                return;
+            }
+
             connection.MarkActive();
-            await HandleMessageAsync(connection, kind, reader.Message, cancellationToken);
+            await HandleMessageAsync(connection, reader.Message, cancellationToken);
         }
     }
 
-    private async Task HandleMessageAsync(GatewayConnection connection, InboundMessageKind kind, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    private async Task HandleMessageAsync(GatewayConnection connection, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         var requestId = RequestId.Create(ids.NewId());
-        if (kind == InboundMessageKind.Binary)
-        {
-            await RejectAsync(connection, requestId, "binary messages are not accepted; send JSON text", cancellationToken);
-            return;
-        }
-
         if (!InboundRequest.TryParse(message.Span, out var request, out var reason))
         {
             await RejectAsync(connection, requestId, reason, cancellationToken);

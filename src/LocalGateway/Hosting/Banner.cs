@@ -20,6 +20,22 @@ internal static class Banner
         }
     }
 
+    /// <summary>
+    /// A signed <c>curl</c> and an <c>aws</c> CLI call that post <c>hello</c> to connection <c>&lt;id&gt;</c>, runnable
+    /// as printed once <c>&lt;id&gt;</c> is replaced.
+    /// </summary>
+    public static IReadOnlyList<string> PostExamples(GatewayHost gateway)
+    {
+        var options = gateway.Options;
+        var endpoint = gateway.ConnectionsEndpoint.ToString().TrimEnd('/');
+        var region = gateway.Identity.Region;
+        return
+        [
+            $"curl --aws-sigv4 \"aws:amz:{region}:execute-api\" --user \"{options.AccessKeyId}:{options.SecretAccessKey}\" -X POST -d 'hello' {endpoint}/@connections/<id>",
+            $"AWS_ACCESS_KEY_ID={options.AccessKeyId} AWS_SECRET_ACCESS_KEY={options.SecretAccessKey} AWS_DEFAULT_REGION={region} aws apigatewaymanagementapi post-to-connection --endpoint-url {endpoint} --connection-id <id> --data hello",
+        ];
+    }
+
     public static string For(GatewayHost gateway)
     {
         var options = gateway.Options;
@@ -31,8 +47,11 @@ internal static class Banner
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine("SocketRelay local gateway is running");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  WebSocket API       {ws}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  @connections API    {http}/@connections/{{connectionId}}");
+        var endpoint = gateway.ConnectionsEndpoint.ToString().TrimEnd('/');
+        var region = gateway.Identity.Region;
+        text.AppendLine(CultureInfo.InvariantCulture, $"  WebSocket API       {ws}  (also {ws}/{options.Stage})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  @connections API    {endpoint}/@connections/{{connectionId}}  (SigV4: execute-api, {region})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Credentials         AWS_ACCESS_KEY_ID={options.AccessKeyId} AWS_SECRET_ACCESS_KEY={options.SecretAccessKey}  (the function's; @connections accepts only these)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Status              {http}/_local/  (JSON: {http}/_local/status)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/{RuntimeApiContract.Version}/runtime");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function            {gateway.FunctionDescription}");
@@ -42,6 +61,12 @@ internal static class Banner
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Connect:  npx wscat -c {ws}");
         text.AppendLine("Send:     {\"MessageGroupId\":\"test\",\"data\":\"hello world\"}");
+        text.AppendLine();
+        text.AppendLine("Post to a connection yourself (<id> from a reply's connectionId; in the curl URL write / as %2F):");
+        foreach (var example in PostExamples(gateway))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {example}");
+        }
         foreach (var warning in Warnings(options))
         {
             text.AppendLine();

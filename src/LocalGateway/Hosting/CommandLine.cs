@@ -9,7 +9,10 @@ public static class CommandLine
     private static readonly (string Switch, string Key, string Value, string Help)[] Options =
     [
         ("--host", "Host", "ADDRESS", "address or name to bind (default 127.0.0.1; anything but loopback exposes the gateway)"),
-        ("--port", "Port", "PORT", "WebSocket API at /, @connections API at /@connections/{id}, status at /_local/ (default 8080)"),
+        ("--port", "Port", "PORT", "WebSocket API at / and /{stage}, @connections API at /{stage}/@connections/{id}, status at /_local/ (default 8080)"),
+        ("--stage", "Stage", "NAME", "the API's stage: @connections path and the function's WEBSOCKET_API_ENDPOINT (default local)"),
+        ("--access-key-id", "AccessKeyId", "KEY", "the function's AWS_ACCESS_KEY_ID, the only key @connections accepts SigV4 signatures from (default " + ApiGateway.ConnectionsApiCredentials.DefaultAccessKeyId + ")"),
+        ("--secret-access-key", "SecretAccessKey", "SECRET", "the function's AWS_SECRET_ACCESS_KEY, checked by @connections (default " + ApiGateway.ConnectionsApiCredentials.DefaultSecretAccessKey + ")"),
         ("--data-dir", "DataDir", "DIR", "where the durable queue lives (default ./.socketrelay)"),
         ("--runtime-api-port", "RuntimeApiPort", "PORT", "loopback port of the local Lambda Runtime API of the first execution environment; the next ones take the ports after it (default: free ports)"),
         ("--function-binary", "FunctionBinary", "PATH", "run this executable (a bootstrap, any language) as the function, one child process per execution environment"),
@@ -22,7 +25,7 @@ public static class CommandLine
         ("--function-timeout", "FunctionTimeoutSeconds", "SECONDS", "function timeout per event (default 10)"),
         ("--function-name", "FunctionName", "NAME", "the function's name in its ARN, environment and log lines (default socketrelay-local)"),
         ("--function-memory", "FunctionMemoryMb", "MB", "memory the function is told it has, 128-10240 (default 256, as deployed)"),
-        ("--region", "Region", "REGION", "AWS region of every ARN, the SQS events, the function's AWS_REGION and --queue sqs (default us-east-1)"),
+        ("--region", "Region", "REGION", "AWS region of every ARN, the SQS events, the function's AWS_REGION, @connections' SigV4 scope and --queue sqs (default us-east-1)"),
         ("--visibility-timeout", "VisibilityTimeoutSeconds", "SECONDS", "how long a received message stays hidden (default 60)"),
         ("--max-receive-count", "MaxReceiveCount", "N", "receives before a message moves to the dead-letter queue (default 5)"),
         ("--fault-rate", "FaultRate", "0..1", "testing: share of @connections POSTs failed on purpose, not delivered (default 0)"),

@@ -44,6 +44,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public Uri WebSocketUrl => new UriBuilder(HttpUrl) { Scheme = "ws" }.Uri;
 
+    /// <summary>
+    /// The management endpoint with the stage, on loopback: <c>http://127.0.0.1:{port}/{stage}</c>, what the
+    /// function gets as <c>WEBSOCKET_API_ENDPOINT</c> (as in AWS, <c>/@connections/{id}</c> goes after it).
+    /// </summary>
+    public Uri ConnectionsEndpoint => new UriBuilder(HttpUrl) { Host = "127.0.0.1", Path = "/" + Options.Stage }.Uri;
+
     public string RuntimeApiAddress => _runtime?.Address ?? "";
 
     public string FunctionDescription => _function?.Description ?? "";
@@ -99,7 +105,7 @@ public sealed class GatewayHost : IAsyncDisposable
         // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
-        builder.Services.AddSingleton(_queue).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => api.Faults = Options.ToFaultOptions());
+        builder.Services.AddSingleton(_queue).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => Options.ConfigureApiGateway(api, Identity));
         _app = builder.Build();
         _app.UseApiGateway();
         var registry = _app.Services.GetRequiredService<ConnectionRegistry>();
@@ -129,9 +135,9 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         _runtime.FunctionArn = Identity.FunctionArn;
-        var loopbackEndpoint = new UriBuilder(HttpUrl) { Host = "127.0.0.1" }.Uri;
         var taskRoot = Options.FunctionBinary is { } functionBinary ? ChildProcessFunctionHost.TaskRootOf(functionBinary) : AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, Identity, Options.Handler, taskRoot, Options.FunctionEnvironment, environment);
+        var functionEnvironment = FunctionEnvironment.For(
+            ConnectionsEndpoint, Identity, Options.Handler, taskRoot, Options.FunctionEnvironment, new ConnectionsApiCredentials(Options.AccessKeyId, Options.SecretAccessKey), environment);
         try
         {
             _function = Options.FunctionBinary is { } binary

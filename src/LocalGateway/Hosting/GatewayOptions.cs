@@ -14,8 +14,17 @@ public sealed class GatewayOptions
     /// <summary>The address Kestrel binds. Anything but loopback exposes the gateway to the network.</summary>
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>WebSocket API at <c>/</c>, management API at <c>/@connections/{id}</c>, status at <c>/_local/</c>.</summary>
+    /// <summary>WebSocket API at <c>/</c> and <c>/{stage}</c>, management API at <c>/{stage}/@connections/{id}</c>, status at <c>/_local/</c>.</summary>
     public int Port { get; set; } = 8080;
+
+    /// <summary>The API's stage: the <c>@connections</c> path prefix and the function's <c>WEBSOCKET_API_ENDPOINT</c> path.</summary>
+    public string Stage { get; set; } = ApiGatewayOptions.DefaultStage;
+
+    /// <summary>The function's <c>AWS_ACCESS_KEY_ID</c>, the only access key <c>@connections</c> accepts signatures from.</summary>
+    public string AccessKeyId { get; set; } = ConnectionsApiCredentials.DefaultAccessKeyId;
+
+    /// <summary>The function's <c>AWS_SECRET_ACCESS_KEY</c>, the secret <c>@connections</c> checks signatures with.</summary>
+    public string SecretAccessKey { get; set; } = ConnectionsApiCredentials.DefaultSecretAccessKey;
 
     public string DataDir { get; set; } = ".socketrelay";
 
@@ -80,6 +89,9 @@ public sealed class GatewayOptions
         var options = new GatewayOptions();
         options.Host = section[nameof(Host)] ?? options.Host;
         options.Port = Integer(section, nameof(Port), problems) ?? options.Port;
+        options.Stage = section[nameof(Stage)] ?? options.Stage;
+        options.AccessKeyId = section[nameof(AccessKeyId)] ?? options.AccessKeyId;
+        options.SecretAccessKey = section[nameof(SecretAccessKey)] ?? options.SecretAccessKey;
         options.DataDir = section[nameof(DataDir)] ?? options.DataDir;
         options.RuntimeApiPort = Integer(section, nameof(RuntimeApiPort), problems) ?? options.RuntimeApiPort;
         options.FunctionBinary = section[nameof(FunctionBinary)] ?? options.FunctionBinary;
@@ -160,6 +172,20 @@ public sealed class GatewayOptions
         return codes;
     }
 
+    /// <summary>
+    /// Sets the emulated API Gateway's stage, region (<paramref name="identity"/>'s), the credentials it accepts
+    /// and the fault settings from these options.
+    /// </summary>
+    public void ConfigureApiGateway(ApiGatewayOptions api, LocalIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(identity);
+        api.Stage = Stage;
+        api.Region = identity.Region;
+        api.Credentials = new ConnectionsApiCredentials(AccessKeyId, SecretAccessKey);
+        api.Faults = ToFaultOptions();
+    }
+
     /// <summary>The one account, region and function every ARN, header and log line is built from.</summary>
     public LocalIdentity ToIdentity() => LocalIdentity.From(this);
 
@@ -178,6 +204,22 @@ public sealed class GatewayOptions
                 nameof(ConnectionsFaultOptions.StatusCodes) => Switch(nameof(FaultStatus)),
                 _ => Switch(nameof(FaultLatencyMs)),
             });
+        }
+
+        var api = new ApiGatewayOptions { Stage = Stage, Credentials = new ConnectionsApiCredentials(AccessKeyId, SecretAccessKey) };
+        foreach (var problem in api.Problems())
+        {
+            var name = problem.Name switch
+            {
+                nameof(ApiGatewayOptions.Stage) => Switch(nameof(Stage)),
+                nameof(ConnectionsApiCredentials.AccessKeyId) => Switch(nameof(AccessKeyId)),
+                nameof(ConnectionsApiCredentials.SecretAccessKey) => Switch(nameof(SecretAccessKey)),
+                _ => null,
+            };
+            if (name is not null)
+            {
+                yield return problem.Renamed(name);
+            }
         }
 
         if (Port is < 0 or > 65535)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SocketRelay.Application.Configuration;
+using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
 
 namespace SocketRelay.LocalGateway.Lambda;
@@ -11,8 +12,8 @@ namespace SocketRelay.LocalGateway.Lambda;
 /// nothing else of the gateway's own environment, so a function that only works because of a variable of one
 /// developer's shell fails here, not in AWS. What differs from Lambda (ADR-018): <c>LAMBDA_TASK_ROOT</c> is the
 /// folder of the function binary, not <c>/var/task</c>; <c>PATH</c> also holds the folders of this machine's
-/// <c>node</c> and <c>dotnet</c> when Lambda's folders do not; the credentials are placeholders (the local
-/// <c>@connections</c> API does not check signatures).
+/// <c>node</c> and <c>dotnet</c> when Lambda's folders do not; the credentials are the ones the local
+/// <c>@connections</c> API checks signatures against (<see cref="ConnectionsApiCredentials"/>).
 /// </summary>
 public static partial class FunctionEnvironment
 {
@@ -45,11 +46,13 @@ public static partial class FunctionEnvironment
     /// <param name="handler"><c>_HANDLER</c> (<c>--handler</c>).</param>
     /// <param name="taskRoot">The absolute folder of the function binary: <c>LAMBDA_TASK_ROOT</c>, and the working directory.</param>
     /// <param name="userVariables">The function's configured variables; reserved names must already be refused (<see cref="Problems"/>).</param>
+    /// <param name="credentials">The key the gateway's <c>@connections</c> API accepts: <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>.</param>
     /// <param name="gatewayEnvironment">The gateway's own environment, read only for the names above and for <c>PATH</c>.</param>
     public static Dictionary<string, string?> For(
         Uri connectionsEndpoint, LocalIdentity identity, string handler, string taskRoot,
-        IReadOnlyDictionary<string, string> userVariables, Func<string, string?> gatewayEnvironment)
+        IReadOnlyDictionary<string, string> userVariables, ConnectionsApiCredentials credentials, Func<string, string?> gatewayEnvironment)
     {
+        ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(connectionsEndpoint);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(userVariables);
@@ -64,9 +67,9 @@ public static partial class FunctionEnvironment
             ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = identity.FunctionMemoryMb.ToString(CultureInfo.InvariantCulture),
             ["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand",
             ["AWS_LAMBDA_LOG_GROUP_NAME"] = identity.LogGroupName,
-            ["AWS_ACCESS_KEY_ID"] = "LOCALGATEWAY",
-            ["AWS_SECRET_ACCESS_KEY"] = "local-gateway-does-not-check-signatures",
-            ["AWS_SESSION_TOKEN"] = "local-gateway-session",
+            ["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey,
+            ["AWS_SESSION_TOKEN"] = ConnectionsApiCredentials.SessionToken,
             ["LAMBDA_TASK_ROOT"] = taskRoot,
             ["LAMBDA_RUNTIME_DIR"] = LambdaRuntimeDirectory,
             ["TZ"] = ":UTC",

@@ -30,17 +30,30 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
         Assert.Equal("hi", await client.ReceiveTextAsync());
     }
 
-    [Fact]
-    public async Task A_stage_prefixed_route_reaches_the_connection()
+    [Theory]
+    [InlineData("")]
+    [InlineData("/production")]
+    [InlineData("/local/extra")]
+    public async Task A_signed_request_to_any_path_but_the_stages_is_403_Forbidden_and_never_reaches_the_client(string prefix)
     {
         var client = await _gateway.ConnectAsync();
 
-        using var response = await _gateway.PostAsync(client.ConnectionId, "staged"u8.ToArray(), prefix: "/production");
-        using var info = await _gateway.GetAsync(client.ConnectionId, prefix: "/production");
+        using var post = await _gateway.PostAsync(client.ConnectionId, "wrong path"u8.ToArray(), prefix);
+        using var get = await _gateway.GetAsync(client.ConnectionId, prefix);
+        using var delivered = await _gateway.PostAsync(client.ConnectionId, "right path"u8.ToArray());
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("staged", await client.ReceiveTextAsync());
-        Assert.Equal(HttpStatusCode.OK, info.StatusCode);
+        await AssertErrorAsync(post, HttpStatusCode.Forbidden, "ForbiddenException", "Forbidden");
+        await AssertErrorAsync(get, HttpStatusCode.Forbidden, "ForbiddenException", "Forbidden");
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        Assert.Equal("right path", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Paths_that_do_not_name_connections_stay_404()
+    {
+        using var response = await _gateway.Http.GetAsync(new Uri("/local/something", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
@@ -156,30 +169,37 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
             IPAddress.Parse(address), new ApiGatewayOptions { RestrictManagementToLoopback = restrict }));
 
     [Theory]
-    [InlineData("/@connections/abc", "abc")]
-    [InlineData("/production/@connections/abc", "abc")]
-    [InlineData("/@connections/ab%2Bc%2Fd%3D%3D", "ab+c/d==")]
-    [InlineData("/@connections/ab+c", "ab+c")]
-    [InlineData("/@connections/abc?x=1", "abc")]
+    [InlineData("/local/@connections/abc", "abc")]
+    [InlineData("/local/@connections/ab%2Bc%2Fd%3D%3D", "ab+c/d==")]
+    [InlineData("/local/@connections/ab+c", "ab+c")]
+    [InlineData("/local/@connections/abc?x=1", "abc")]
     public void The_connection_id_is_url_decoded_from_the_raw_target(string target, string expected)
     {
-        Assert.True(ManagementRequestTarget.TryGetConnectionId(target, out var id));
+        Assert.True(ManagementRequestTarget.TryGetConnectionId(target, "local", out var id, out _, out _));
         Assert.Equal(expected, id);
     }
 
     [Theory]
-    [InlineData("/@connections/")]
-    [InlineData("/@connections/a/b")]
-    [InlineData("/a/b/@connections/c")]
-    [InlineData("/connections/abc")]
+    [InlineData("/@connections/abc")]
+    [InlineData("/production/@connections/abc")]
+    [InlineData("/local/@connections/")]
+    [InlineData("/local/@connections/a/b")]
+    [InlineData("/a/local/@connections/c")]
+    [InlineData("/local/connections/abc")]
     public void Other_targets_name_no_connection(string target) =>
-        Assert.False(ManagementRequestTarget.TryGetConnectionId(target, out _));
+        Assert.False(ManagementRequestTarget.TryGetConnectionId(target, "local", out _, out _, out _));
 
-    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string errorType)
+    internal static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string errorType, string? message = null)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(errorType, Assert.Single(response.Headers.GetValues("x-amzn-ErrorType")));
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("message", Assert.Single(body.RootElement.EnumerateObject()).Name);
+        var property = Assert.Single(body.RootElement.EnumerateObject());
+        Assert.Equal("message", property.Name);
+        if (message is not null)
+        {
+            Assert.StartsWith(message, property.Value.GetString(), StringComparison.Ordinal);
+        }
     }
 }

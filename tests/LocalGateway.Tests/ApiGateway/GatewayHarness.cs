@@ -1,24 +1,31 @@
 using System.Net;
 using System.Net.WebSockets;
+using Amazon.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SocketRelay.Infrastructure.Connections;
 using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.ApiGateway;
 
-/// <summary>The emulated API Gateway on real Kestrel at 127.0.0.1 (a free port), with a recording sink.</summary>
+/// <summary>
+/// The emulated API Gateway on real Kestrel at 127.0.0.1 (a free port), with a recording sink. Its
+/// <c>@connections</c> helpers sign every request as the function does (<see cref="SigV4Signer"/>, the
+/// gateway's default credentials and region) under the stage <c>local</c>.
+/// </summary>
 internal sealed class GatewayHarness : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly List<ClientWebSocket> _clients = [];
     private readonly HashSet<string> _knownIds = [];
 
-    private GatewayHarness(WebApplication app, Uri httpBase, RecordingSink sink, RecordingLoggerProvider logs)
+    private GatewayHarness(WebApplication app, Uri httpBase, RecordingSink sink, RecordingLoggerProvider logs, TimeProvider clock)
     {
         _app = app;
+        Clock = clock;
         Sink = sink;
         Logs = logs;
         Http = new HttpClient { BaseAddress = httpBase, Timeout = TimeSpan.FromSeconds(8) };
@@ -26,6 +33,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
     }
 
     public RecordingSink Sink { get; }
+
+    /// <summary>The gateway's clock; requests are signed at its time, as a client in sync with AWS's clock signs.</summary>
+    public TimeProvider Clock { get; }
 
     public RecordingLoggerProvider Logs { get; }
 
@@ -58,7 +68,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
         var app = builder.Build();
         app.UseApiGateway();
         await app.StartAsync();
-        return new GatewayHarness(app, new Uri(app.Urls.First()), sink, logs);
+        return new GatewayHarness(app, new Uri(app.Urls.First()), sink, logs, time ?? TimeProvider.System);
     }
 
     public async Task<TestClient> ConnectAsync(string? userAgent = null)
@@ -77,14 +87,32 @@ internal sealed class GatewayHarness : IAsyncDisposable
         return new TestClient(socket, registered);
     }
 
-    public Task<HttpResponseMessage> PostAsync(string connectionId, byte[] body, string prefix = "") =>
-        Http.PostAsync(new Uri($"{prefix}/@connections/{Uri.EscapeDataString(connectionId)}", UriKind.Relative), new ByteArrayContent(body));
+    /// <summary>The stage every <c>@connections</c> helper posts under unless told otherwise.</summary>
+    public const string Stage = ApiGatewayOptions.DefaultStage;
 
-    public Task<HttpResponseMessage> GetAsync(string connectionId, string prefix = "") =>
-        Http.GetAsync(new Uri($"{prefix}/@connections/{Uri.EscapeDataString(connectionId)}", UriKind.Relative));
+    /// <summary>The management endpoint with its stage, as the function is given it.</summary>
+    public Uri ConnectionsEndpoint => new(Http.BaseAddress!, "/" + Stage);
 
-    public Task<HttpResponseMessage> DeleteAsync(string connectionId, string prefix = "") =>
-        Http.DeleteAsync(new Uri($"{prefix}/@connections/{Uri.EscapeDataString(connectionId)}", UriKind.Relative));
+    public Task<HttpResponseMessage> PostAsync(string connectionId, byte[] body, string prefix = "/" + Stage) =>
+        SendSignedAsync(HttpMethod.Post, connectionId, prefix, new ByteArrayContent(body));
+
+    public Task<HttpResponseMessage> GetAsync(string connectionId, string prefix = "/" + Stage) =>
+        SendSignedAsync(HttpMethod.Get, connectionId, prefix, content: null);
+
+    public Task<HttpResponseMessage> DeleteAsync(string connectionId, string prefix = "/" + Stage) =>
+        SendSignedAsync(HttpMethod.Delete, connectionId, prefix, content: null);
+
+    /// <summary>A request to <c>{prefix}/@connections/{id}</c> signed with <paramref name="credentials"/> (default: the gateway's) for <paramref name="region"/>.</summary>
+    public async Task<HttpResponseMessage> SendSignedAsync(
+        HttpMethod method, string connectionId, string prefix, HttpContent? content,
+        ConnectionsApiCredentials? credentials = null, string region = "us-east-1", TimeProvider? clock = null)
+    {
+        var signing = credentials ?? ConnectionsApiCredentials.Default;
+        using var request = new HttpRequestMessage(method, new Uri(Http.BaseAddress!, $"{prefix}/@connections/{Uri.EscapeDataString(connectionId)}")) { Content = content };
+        var signer = new SigV4Signer(new StaticAwsCredentialsProvider(new ImmutableCredentials(signing.AccessKeyId, signing.SecretAccessKey, null)), clock ?? Clock);
+        await signer.SignAsync(request, region, "execute-api", CancellationToken.None);
+        return await Http.SendAsync(request);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -43,13 +43,15 @@ public sealed class InvalidInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_binary_message_is_invalid_input()
+    public async Task A_binary_frame_closes_the_connection_with_1003_as_API_Gateway_does_and_nothing_is_queued()
     {
         var client = await _gateway.ConnectAsync();
 
         await client.SendFrameAsync(Encoding.UTF8.GetBytes("""{"data":"binary"}"""), WebSocketMessageType.Binary, endOfMessage: true);
 
-        await AssertInvalidRequestBodyFrameAsync(client, "binary");
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, await client.ReceiveCloseAsync());
+        await Eventually.TrueAsync(() => _gateway.Registry.Count == 0);
+        Assert.Empty(_gateway.Sink.Messages);
     }
 
     [Fact]

@@ -85,4 +85,18 @@ public sealed class OptionsValidationTests
             problems.Select(p => p.ToString()));
         Assert.Equal(2, options.Pollers);
     }
+
+    [Fact]
+    public void The_stage_and_the_credentials_are_read_from_the_command_line_and_checked_by_their_switches()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddCommandLine(["--stage", "prod/v1", "--access-key-id", "short", "--secret-access-key", "has space"], CommandLine.SwitchMappings)
+            .Build();
+        var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), []);
+
+        Assert.Equal(("prod/v1", "short", "has space"), (options.Stage, options.AccessKeyId, options.SecretAccessKey));
+        Assert.Equal(["--stage", "--access-key-id", "--secret-access-key"], options.Problems().Select(p => p.Name));
+        Assert.DoesNotContain("has space", string.Join(' ', options.Problems()), StringComparison.Ordinal);
+        Assert.Empty(new GatewayOptions { Stage = "prod_v-1", AccessKeyId = "AKIAIOSFODNN7EXAMPLE", SecretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }.Problems());
+    }
 }

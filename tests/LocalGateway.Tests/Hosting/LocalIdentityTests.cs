@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using SocketRelay.Application.Configuration;
+using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Lambda;
 
@@ -96,7 +97,7 @@ public sealed class LocalIdentityTests
     {
         var identity = new GatewayOptions { Region = "eu-central-1", FunctionName = "orders", FunctionMemoryMb = 512 }.ToIdentity();
 
-        var environment = FunctionEnvironment.For(new Uri("http://127.0.0.1:8080"), identity, "bootstrap", "/srv/function", new Dictionary<string, string>(), _ => null);
+        var environment = FunctionEnvironment.For(new Uri("http://127.0.0.1:8080/local"), identity, "bootstrap", "/srv/function", new Dictionary<string, string>(), ConnectionsApiCredentials.Default, _ => null);
 
         Assert.Equal("eu-central-1", environment["AWS_REGION"]);
         Assert.Equal("eu-central-1", environment["AWS_DEFAULT_REGION"]);

@@ -1,3 +1,4 @@
+using SocketRelay.LocalGateway.ApiGateway;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SocketRelay.Application.Configuration;
@@ -25,7 +26,7 @@ public sealed partial class FunctionEnvironmentTests
         var (options, problems) = Load("--handler", "index.handler", "--function-env", "ORDERS_TABLE=orders", "--function-env=GREETING=a=b", "--port", "9000");
 
         Assert.Empty(problems);
-        var environment = FunctionEnvironment.For(new Uri("http://127.0.0.1:9000"), options.ToIdentity(), options.Handler, "/srv/function", options.FunctionEnvironment, _ => null);
+        var environment = FunctionEnvironment.For(new Uri("http://127.0.0.1:9000"), options.ToIdentity(), options.Handler, "/srv/function", options.FunctionEnvironment, ConnectionsApiCredentials.Default, _ => null);
         Assert.Equal("index.handler", environment["_HANDLER"]);
         Assert.Equal("orders", environment["ORDERS_TABLE"]);
         Assert.Equal("a=b", environment["GREETING"]);
@@ -48,7 +49,7 @@ public sealed partial class FunctionEnvironmentTests
     public void A_user_may_override_the_unreserved_path_and_locale_as_in_lambda()
     {
         var environment = FunctionEnvironment.For(
-            new Uri("http://127.0.0.1:8080"), LocalIdentity.Default, "bootstrap", "/srv/function", new Dictionary<string, string> { ["LANG"] = "de_DE.UTF-8" }, _ => null);
+            new Uri("http://127.0.0.1:8080"), LocalIdentity.Default, "bootstrap", "/srv/function", new Dictionary<string, string> { ["LANG"] = "de_DE.UTF-8" }, ConnectionsApiCredentials.Default, _ => null);
 
         Assert.Equal("de_DE.UTF-8", environment["LANG"]);
         Assert.Equal("/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/srv/function:/srv/function/lib:/opt/lib", environment["LD_LIBRARY_PATH"]);
@@ -82,7 +83,7 @@ public sealed partial class FunctionEnvironmentTests
     [Fact]
     public void Each_execution_environment_has_its_own_runtime_api_and_a_log_stream_named_as_lambda_names_it()
     {
-        var function = FunctionEnvironment.For(new Uri("http://127.0.0.1:8080"), LocalIdentity.Default, "bootstrap", "/srv/function", new Dictionary<string, string>(), _ => null);
+        var function = FunctionEnvironment.For(new Uri("http://127.0.0.1:8080"), LocalIdentity.Default, "bootstrap", "/srv/function", new Dictionary<string, string>(), ConnectionsApiCredentials.Default, _ => null);
 
         var first = FunctionEnvironment.ForExecutionEnvironment(function, "127.0.0.1:9001", new DateTimeOffset(2026, 1, 2, 23, 59, 0, TimeSpan.FromHours(-2)));
         var second = FunctionEnvironment.ForExecutionEnvironment(function, "127.0.0.1:9002", DateTimeOffset.UtcNow);
