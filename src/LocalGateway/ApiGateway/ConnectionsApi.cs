@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Domain.Identifiers;
+using SocketRelay.LocalGateway.DevConsole;
 
 namespace SocketRelay.LocalGateway.ApiGateway;
 
@@ -13,9 +14,13 @@ namespace SocketRelay.LocalGateway.ApiGateway;
 /// text frame, <c>GET</c> describes it, <c>DELETE</c> closes it. Status codes and error types are
 /// API Gateway's, so the function's client cannot tell the difference. SigV4 headers are ignored.
 /// <see cref="ConnectionsFaultOptions"/> can make <c>POST</c>s fail or answer late on purpose.
+/// Each <c>POST</c>'s answer is told to the developer console's observer, if one is registered.
 /// </summary>
-internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOptions options, ConnectionsFaultInjector faults, ILogger<ConnectionsApi> logger)
+internal sealed class ConnectionsApi(
+    ConnectionRegistry registry, ApiGatewayOptions options, ConnectionsFaultInjector faults, ILogger<ConnectionsApi> logger, IPipelineObserver? observer = null)
 {
+    private readonly IPipelineObserver _observer = observer ?? NoPipelineObserver.Instance;
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -43,10 +48,12 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
             {
                 ApiGatewayLog.FaultInjected(logger, id.Value, injected);
                 await WriteInjectedFaultAsync(context, injected);
+                _observer.PostedToConnection(id.Value, await ReplyEnvelopeProbe.ReadRequestIdAsync(context.Request.Body, context.RequestAborted), injected);
                 return;
             }
 
-            await PostToConnectionAsync(context, connection);
+            var requestId = await PostToConnectionAsync(context, connection);
+            _observer.PostedToConnection(id.Value, requestId, context.Response.StatusCode);
             await DelayResponseAsync(fault.Latency, context.RequestAborted);
         }
         else if (HttpMethods.IsGet(request.Method))
@@ -63,12 +70,13 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
         ApiGatewayLog.ManagementRequest(logger, request.Method, id.Value, context.Response.StatusCode);
     }
 
-    private async Task PostToConnectionAsync(HttpContext context, GatewayConnection connection)
+    /// <returns>The reply envelope's <c>requestId</c>, when it has one.</returns>
+    private async Task<string?> PostToConnectionAsync(HttpContext context, GatewayConnection connection)
     {
         if (context.Request.ContentLength > options.MaxMessageBytes)
         {
             await WritePayloadTooLargeAsync(context);
-            return;
+            return await ReplyEnvelopeProbe.ReadRequestIdAsync(context.Request.Body, context.RequestAborted);
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes + 1);
@@ -78,13 +86,13 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
             if (length > options.MaxMessageBytes)
             {
                 await WritePayloadTooLargeAsync(context);
-                return;
             }
-
-            if (!await connection.SendTextAsync(buffer.AsMemory(0, length), context.RequestAborted))
+            else if (!await connection.SendTextAsync(buffer.AsMemory(0, length), context.RequestAborted))
             {
                 await WriteGoneAsync(context);
             }
+
+            return ReplyEnvelopeProbe.RequestId(buffer.AsSpan(0, Math.Min(length, ReplyEnvelopeProbe.PrefixBytes)));
         }
         finally
         {

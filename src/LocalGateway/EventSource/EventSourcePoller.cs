@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Serialization;
+using SocketRelay.LocalGateway.DevConsole;
 using SocketRelay.LocalGateway.Lambda;
 using SocketRelay.LocalGateway.Queue;
 
@@ -11,9 +12,13 @@ namespace SocketRelay.LocalGateway.EventSource;
 /// the SQS event, delete what the function did not report in <c>batchItemFailures</c>. Failures,
 /// invocation errors and time-outs are left for the visibility timeout to bring back, as Lambda does;
 /// a response naming an id that is not in the batch, or that cannot be read, fails the whole batch.
+/// Each invocation and its outcome are told to the developer console's observer, if any.
 /// </summary>
-public sealed partial class EventSourcePoller(IFifoQueue queue, LocalRuntimeApi runtime, EventSourceOptions options, ILogger<EventSourcePoller> logger)
+public sealed partial class EventSourcePoller(
+    IFifoQueue queue, LocalRuntimeApi runtime, EventSourceOptions options, ILogger<EventSourcePoller> logger, IPipelineObserver? observer = null)
 {
+    private readonly IPipelineObserver _observer = observer ?? NoPipelineObserver.Instance;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -46,8 +51,10 @@ public sealed partial class EventSourcePoller(IFifoQueue queue, LocalRuntimeApi 
         }
 
         var payload = SqsEventFactory.Build(messages, options.QueueArn, options.Region);
+        var startedAt = DateTimeOffset.UtcNow;
         var result = await runtime.InvokeAsync(payload, options.FunctionTimeout, cancellationToken: cancellationToken);
         var failed = FailedMessageIds(result, messages);
+        _observer.BatchInvoked(messages, result, startedAt, failed);
         var done = messages.Where(m => !failed.Contains(m.MessageId)).Select(m => m.ReceiptHandle).ToList();
         if (done.Count > 0)
         {

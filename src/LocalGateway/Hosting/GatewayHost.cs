@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.ApiGateway;
+using SocketRelay.LocalGateway.DevConsole;
 using SocketRelay.LocalGateway.EventSource;
 using SocketRelay.LocalGateway.Lambda;
 using SocketRelay.LocalGateway.Queue;
@@ -24,6 +25,7 @@ public sealed class GatewayHost : IAsyncDisposable
     private LocalRuntimeApi? _runtime;
     private IFunctionHost? _function;
     private Task[] _pollers = [];
+    private PipelineRecorder? _recorder;
 
     private GatewayHost(GatewayOptions options) => Options = options;
 
@@ -41,6 +43,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public IFifoQueue Queue => _queue!;
 
     public ConnectionRegistry Connections => _app!.Services.GetRequiredService<ConnectionRegistry>();
+
+    /// <summary>The developer console's bookkeeping; null when <see cref="GatewayOptions.DevConsole"/> is off.</summary>
+    public PipelineRecorder? Recorder => _recorder;
 
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
@@ -71,15 +76,31 @@ public sealed class GatewayHost : IAsyncDisposable
     private async Task StartComponentsAsync(Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
         _queue = GatewayQueue.Open(Options);
+        IPipelineObserver observer = NoPipelineObserver.Instance;
+        if (Options.DevConsole)
+        {
+            _recorder = new PipelineRecorder(TimeProvider.System);
+            observer = _recorder;
+            functionLogs = new FunctionLogTap(functionLogs, _recorder);
+            if (_queue is SqliteFifoQueue sqlite)
+            {
+                sqlite.DeadLetterObserver = _recorder;
+            }
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         configureLogging(builder.Logging);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Parse(Options.Host), Options.Port));
-        builder.Services.AddSingleton(_queue).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => api.Faults = Options.ToFaultOptions());
+        builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => api.Faults = Options.ToFaultOptions());
         _app = builder.Build();
         _app.UseApiGateway();
         var registry = _app.Services.GetRequiredService<ConnectionRegistry>();
         _app.MapGatewayStatus(new GatewayStatus(_queue, () => registry.Count));
+        if (_recorder is not null)
+        {
+            _app.MapDeveloperConsole(_recorder, _queue, registry);
+        }
         await _app.StartAsync();
         var bound = _app.BoundAddress();
         HttpUrl = new UriBuilder(bound) { Host = Options.Host == "0.0.0.0" || Options.Host == "::" ? "127.0.0.1" : bound.Host }.Uri;
@@ -100,7 +121,7 @@ public sealed class GatewayHost : IAsyncDisposable
         eventSource.Validate();
         var pollerLogger = _app.Services.GetRequiredService<ILogger<EventSourcePoller>>();
         _pollers = [.. Enumerable.Range(0, Options.Pollers).Select(_ =>
-            Task.Run(() => new EventSourcePoller(_queue, _runtime, eventSource, pollerLogger).RunAsync(_stopping.Token)))];
+            Task.Run(() => new EventSourcePoller(_queue, _runtime, eventSource, pollerLogger, observer).RunAsync(_stopping.Token)))];
     }
 
     public async ValueTask DisposeAsync()

@@ -49,6 +49,12 @@ public sealed class GatewayOptions
     /// <summary>Testing: seeds the fault dice so a run can be repeated.</summary>
     public int? FaultSeed { get; set; }
 
+    /// <summary>
+    /// The developer console at <c>/_local/</c> and its bookkeeping (on by default; set
+    /// <c>Gateway__DevConsole=false</c> to measure the pipeline without it).
+    /// </summary>
+    public bool DevConsole { get; set; } = true;
+
     /// <summary>The fault settings in the shape the <c>@connections</c> API takes; an unreadable status list yields no codes.</summary>
     public ConnectionsFaultOptions ToFaultOptions() => new()
     {
