@@ -46,7 +46,7 @@ function drawPipeline(p) {
 function chart(id, lines) {
   const svg = document.getElementById(id);
   const width = 600, height = 140, top = 14;
-  const max = Math.max(1, ...lines.flatMap(([values]) => values));
+  const max = Math.max(2, Math.ceil(Math.max(...lines.flatMap(([values]) => values))));
   const ns = 'http://www.w3.org/2000/svg';
   const shapes = [];
   for (const fraction of [0.5, 1]) {
@@ -88,7 +88,7 @@ function drawMessages(data) {
       el('td', { class: 'mono', text: short(m.messageId), title: m.messageId }),
       el('td', { text: m.messageGroupId || '' }),
       el('td', { class: 'mono', text: m.connectionId || '' }),
-      el('td', { class: 'mono body', text: m.body || '', title: (m.bodyLength || 0) + ' characters' }),
+      el('td', {}, el('div', { class: 'mono body', text: (m.body || '').slice(0, 200), title: (m.bodyLength || 0) + ' characters' })),
       el('td', {}, chips(m.steps))));
     if (expanded.messages.has(m.messageId)) rows.push(journeyDetails(m));
   }
@@ -115,7 +115,7 @@ function journeyDetails(m) {
     el('td', { colSpan: 6 },
       el('div', { class: 'mono muted', text: 'message ' + m.messageId + (m.requestId ? ' · request ' + m.requestId : '') }),
       el('table', { class: 'steps' }, el('tbody', {}, ...steps)),
-      el('pre', { text: m.body || '' })));
+      el('pre', { text: (m.body || '') + (m.bodyLength > (m.body || '').length ? '\n… (' + m.bodyLength + ' characters in all)' : '') })));
 }
 
 function drawInvocations(data) {
@@ -171,7 +171,7 @@ function drawDeadLetters(data) {
       el('td', { text: d.messageGroupId }),
       el('td', { text: d.receiveCount }),
       el('td', { class: 'reason', text: d.reason }),
-      el('td', { class: 'mono body', text: d.body, title: d.body.length + ' characters' }),
+      el('td', {}, el('div', { class: 'mono body', text: d.body.slice(0, 200), title: d.body.length + ' characters' })),
       el('td', {},
         el('button', { type: 'button', class: 'redrive', text: 'Redrive', onclick: () => act('POST', '/_local/api/dead-letters/redrive?messageId=' + encodeURIComponent(d.messageId)) }),
         ' ',
