@@ -2,16 +2,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocketRelay.Application.Batches;
 using SocketRelay.Application.Ports;
-using SocketRelay.Application.Replies;
 
 namespace SocketRelay.Application;
 
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers <see cref="BatchProcessor"/>, its options, the system clock and the default echo
-    /// <see cref="IReplyHandler"/> (register your own handler before or after: yours wins).
-    /// An <see cref="IConnectionNotifier"/> and logging come from the outer layers.
+    /// Registers <see cref="BatchProcessor"/>, its options (validated here) and the system clock (if
+    /// none is registered). The <see cref="IReplyHandler"/>, an <see cref="IConnectionNotifier"/> and
+    /// logging come from the outer layers: the function's reply handler is registered in one place,
+    /// <c>ReplyLogic.AddReplyLogic</c> in Infrastructure.
     /// </summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services, Action<BatchProcessingOptions>? configure = null)
     {
@@ -21,7 +21,6 @@ public static class DependencyInjection
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IReplyHandler, EchoReplyHandler>();
         services.AddSingleton<BatchProcessor>();
         return services;
     }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure;
-using SocketRelay.Infrastructure.Configuration;
 using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Logging;
 
@@ -15,13 +14,15 @@ if (string.IsNullOrWhiteSpace(runtimeApi))
     return 2;
 }
 
+// The function itself is composed by FunctionComposition.AddFunction, the same call the local
+// gateway makes; reply logic is registered in src/Infrastructure/ReplyLogic.cs, not here.
 using var runtime = new RuntimeApiClient(runtimeApi);
 var services = new ServiceCollection().AddLambdaRuntime(runtime, new LambdaLogContext(Environment.GetEnvironmentVariable), Console.Out, Environment.GetEnvironmentVariable);
 ServiceProvider provider;
 try
 {
-    var settings = FunctionSettings.Load(new ConfigurationBuilder().AddEnvironmentVariables().Build());
-    provider = services.AddInfrastructureServices(settings).BuildServiceProvider();
+    provider = services.AddFunction(new ConfigurationBuilder().AddEnvironmentVariables().Build()).BuildServiceProvider();
+    provider.GetRequiredService<LambdaRuntimeLoop>(); // resolve the whole graph now, so a bad registration is an init error
 }
 #pragma warning disable CA1031 // Any start-up failure is reported to Lambda as an init error.
 catch (Exception ex)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
 
@@ -10,35 +11,60 @@ if (CommandLine.WantsHelp(args))
     return 0;
 }
 
-var unknown = CommandLine.Unknown(args).ToList();
-if (unknown.Count > 0)
+// Every bad option and every start-up failure is one line on standard error (what, which option,
+// what to do) and a non-zero exit code: 2 for options, 1 for a failed start.
+var commandLineProblems = CommandLine.Problems(args).ToList();
+if (commandLineProblems.Count > 0)
 {
-    await Console.Error.WriteLineAsync($"Unknown option(s): {string.Join(' ', unknown)}{Environment.NewLine}");
-    await Console.Error.WriteAsync(CommandLine.Help());
+    foreach (var problem in commandLineProblems)
+    {
+        await Console.Error.WriteLineAsync(problem);
+    }
+
     return 2;
 }
 
-var configuration = new ConfigurationBuilder()
-    .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-    .AddEnvironmentVariables()
-    .AddCommandLine(args, CommandLine.SwitchMappings)
-    .Build();
-var options = new GatewayOptions();
-configuration.GetSection(GatewayOptions.SectionName).Bind(options);
+IConfiguration configuration;
+try
+{
+    configuration = new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddEnvironmentVariables()
+        .AddCommandLine(args, CommandLine.SwitchMappings)
+        .Build();
+}
+catch (Exception ex) when (ex is InvalidDataException or FormatException)
+{
+    await Console.Error.WriteLineAsync($"Invalid configuration: {OneLine(ex.Message)}");
+    return 2;
+}
+
+var problems = new List<OptionProblem>();
+var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+if (problems.Count == 0)
+{
+    problems.AddRange(options.Problems());
+}
+
+if (problems.Count > 0)
+{
+    foreach (var problem in problems)
+    {
+        await Console.Error.WriteLineAsync($"Invalid option: {problem}.");
+    }
+
+    return 2;
+}
 
 GatewayHost gateway;
 try
 {
     gateway = await GatewayHost.StartAsync(options, Environment.GetEnvironmentVariable, Console.Out, ConfigureGatewayLogging);
 }
-catch (ArgumentException ex)
+catch (Exception ex)
 {
-    await Console.Error.WriteLineAsync($"Invalid options:{Environment.NewLine}{ex.Message.Split(" (Parameter")[0]}");
-    return 2;
-}
-catch (Exception ex) when (ex is QueueStoreException or IOException or InvalidOperationException or FileNotFoundException)
-{
-    await Console.Error.WriteLineAsync($"The local gateway could not start: {ex.Message}");
+    var reason = ex is GatewayStartException or QueueStoreException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+    await Console.Error.WriteLineAsync($"The local gateway could not start: {OneLine(reason)}");
     return 1;
 }
 
@@ -60,3 +86,5 @@ static void ConfigureGatewayLogging(ILoggingBuilder logging) => logging
     .SetMinimumLevel(LogLevel.Information)
     .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
     .AddFilter("Microsoft.Hosting", LogLevel.Warning);
+
+static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 using SocketRelay.Application.Batches;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Application.Ports;
 using SocketRelay.Application.Replies;
 using SocketRelay.Domain.Messages;
@@ -9,43 +10,53 @@ namespace SocketRelay.Application.UnitTests;
 
 public class DependencyInjectionTests
 {
-    private static ServiceProvider Build(Action<IServiceCollection> extra, Action<BatchProcessingOptions>? configure = null)
+    private static ServiceProvider Build(IReplyHandler? handler, Action<BatchProcessingOptions>? configure = null)
     {
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton(Substitute.For<IConnectionNotifier>());
-        extra(services);
+        if (handler is not null)
+        {
+            services.AddSingleton(handler);
+        }
+
         services.AddApplicationServices(configure);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
     [Fact]
-    public void The_echo_handler_is_the_default_reply_handler()
+    public void The_reply_handler_comes_from_the_outer_layer_and_the_clock_is_the_system_clock()
     {
-        using var provider = Build(_ => { });
+        var mine = Substitute.For<IReplyHandler>();
+        using var provider = Build(mine);
 
-        Assert.IsType<EchoReplyHandler>(provider.GetRequiredService<IReplyHandler>());
-        Assert.NotNull(provider.GetRequiredService<BatchProcessor>());
+        Assert.Same(mine, provider.GetRequiredService<IReplyHandler>());
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
     }
 
     [Fact]
-    public void A_reply_handler_registered_by_the_user_replaces_the_echo()
+    public void No_reply_handler_is_registered_here_so_a_host_that_skips_the_one_registration_place_fails_to_start()
     {
-        var mine = Substitute.For<IReplyHandler>();
-        using var provider = Build(services => services.AddSingleton(mine));
+        var error = Assert.Throws<AggregateException>(() => Build(handler: null));
 
-        Assert.Same(mine, provider.GetRequiredService<IReplyHandler>());
+        Assert.Contains(nameof(IReplyHandler), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Options_are_configurable_and_validated_at_registration()
     {
-        using var provider = Build(_ => { }, o => o.MaxConcurrentGroups = 4);
+        var handler = new EchoReplyHandler();
+        using var provider = Build(handler, o => o.MaxConcurrentGroups = 4);
         Assert.Equal(4, provider.GetRequiredService<BatchProcessingOptions>().MaxConcurrentGroups);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Build(_ => { }, o => o.MaxConcurrentGroups = 0));
+        var error = Assert.Throws<InvalidOptionsException>(() => Build(handler, o =>
+        {
+            o.MaxConcurrentGroups = 0;
+            o.DeadlineSafetyMargin = TimeSpan.FromSeconds(-1);
+        }));
+        Assert.Equal(
+            ["MaxConcurrentGroups must be at least 1 (was 0)", "DeadlineSafetyMargin must not be negative (was -00:00:01)"],
+            error.Problems.Select(p => p.ToString()));
         Assert.Equal("MaxConcurrentGroups", error.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Build(_ => { }, o => o.DeadlineSafetyMargin = TimeSpan.FromSeconds(-1)));
     }
 
     [Fact]
@@ -57,6 +68,9 @@ public class DependencyInjectionTests
 
         var reply = await new EchoReplyHandler().HandleAsync(message, CancellationToken.None);
 
-        Assert.Equal(Reply.EchoOf(message), reply);
+        Assert.NotNull(reply);
+        Assert.Equal("c", reply.ConnectionId.Value);
+        Assert.Equal("r", reply.RequestId.Value);
+        Assert.Equal("{\"a\":1}", reply.Message);
     }
 }

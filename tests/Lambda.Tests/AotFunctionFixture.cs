@@ -1,6 +1,6 @@
 using SocketRelay.Lambda.Tests.Support;
 using SocketRelay.LocalGateway.Lambda;
-using SocketRelay.Tests.Shared;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Lambda.Tests;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.Lambda.Tests.Support;
 using SocketRelay.LocalGateway.Lambda;
-using SocketRelay.Tests.Shared;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Lambda.Tests;
 
@@ -35,10 +35,10 @@ public class AotFunctionTests(AotFunctionFixture fixture) : IClassFixture<AotFun
         // The malformed c1 is parked alone (ADR-008): c2 after it is answered.
         Assert.Equal(["b1", "c1", "b2"], SqsEventBuilder.FailedIds(result));
         Assert.Equal(["{\"n\":1}", "{\"n\":5}"], Replies("e2e-ok").Select(r => r.Message));
-        Assert.Equal(5, connections.Attempts.Count(id => id == "e2e-broken")); // 1 + 4 retries
-        Assert.DoesNotContain("e2e-later", connections.Attempts);
+        Assert.Equal(5, connections.Requests.Count(r => r.ConnectionId == "e2e-broken")); // 1 + 4 retries
+        Assert.DoesNotContain(connections.Requests, r => r.ConnectionId == "e2e-later");
         Assert.Equal(["{\"n\":6}"], Replies("e2e-after-poison").Select(r => r.Message));
-        Assert.Contains("e2e-gone", connections.Attempts);
+        Assert.Contains(connections.Requests, r => r.ConnectionId == "e2e-gone");
 
         var special = Assert.Single(Replies("e2e-special"));
         Assert.Equal(SpecialBody, special.Message);
@@ -113,7 +113,7 @@ public class AotFunctionTests(AotFunctionFixture fixture) : IClassFixture<AotFun
 
     private IEnumerable<ReplyEnvelope> Replies(string connectionId) =>
         fixture.Connections.Delivered.Where(p => p.ConnectionId == connectionId)
-            .Select(p => JsonSerializer.Deserialize(p.Body, SocketRelayJsonContext.Wire.ReplyEnvelope)!);
+            .Select(p => JsonSerializer.Deserialize(p.BodyText, SocketRelayJsonContext.Wire.ReplyEnvelope)!);
 
     private static string? Text(JsonElement line, string name) =>
         line.TryGetProperty(name, out var value) ? value.GetString() : null;

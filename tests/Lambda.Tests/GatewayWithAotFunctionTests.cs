@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.Lambda.Tests.Support;
 using SocketRelay.LocalGateway.Hosting;
-using SocketRelay.Tests.Shared;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Lambda.Tests;
 
@@ -53,7 +53,10 @@ public sealed class GatewayWithAotFunctionTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Contains("child processes of", _gateway.FunctionDescription, StringComparison.Ordinal);
-        var batchLine = await EventuallyAsync(() => _functionLogs.ToString().Split('\n').FirstOrDefault(l => l.Contains("\"function_name\":\"socketrelay-local\"", StringComparison.Ordinal)));
+        var batchLine = await Eventually.ValueAsync(
+            () => _functionLogs.ToString().Split('\n').FirstOrDefault(l => l.Contains("\"function_name\":\"socketrelay-local\"", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10),
+            "a log line of the function");
         using var parsed = JsonDocument.Parse(batchLine);
         Assert.True(parsed.RootElement.TryGetProperty("function_request_id", out _));
     }
@@ -65,20 +68,5 @@ public sealed class GatewayWithAotFunctionTests : IAsyncLifetime, IDisposable
         var result = await socket.ReceiveAsync(buffer, timeout.Token);
         Assert.True(result.EndOfMessage);
         return Encoding.UTF8.GetString(buffer, 0, result.Count);
-    }
-
-    private static async Task<string> EventuallyAsync(Func<string?> probe)
-    {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            if (probe() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < until, "the expected log line never appeared");
-            await Task.Delay(50);
-        }
     }
 }

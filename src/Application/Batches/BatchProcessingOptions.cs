@@ -1,3 +1,5 @@
+using SocketRelay.Application.Configuration;
+
 namespace SocketRelay.Application.Batches;
 
 /// <summary>How <see cref="BatchProcessor"/> spends an invocation.</summary>
@@ -13,17 +15,20 @@ public sealed class BatchProcessingOptions
     /// </summary>
     public TimeSpan DeadlineSafetyMargin { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting that is out of range.</summary>
-    public void Validate()
+    /// <summary>Every setting that is out of range, by property name.</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
         if (MaxConcurrentGroups < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentGroups), MaxConcurrentGroups, "must be at least 1");
+            yield return new(nameof(MaxConcurrentGroups), $"must be at least 1 (was {MaxConcurrentGroups})");
         }
 
         if (DeadlineSafetyMargin < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeadlineSafetyMargin), DeadlineSafetyMargin, "must not be negative");
+            yield return new(nameof(DeadlineSafetyMargin), $"must not be negative (was {DeadlineSafetyMargin})");
         }
     }
+
+    /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
+    public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(BatchProcessingOptions), Problems());
 }

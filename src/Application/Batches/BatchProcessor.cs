@@ -13,11 +13,13 @@ namespace SocketRelay.Application.Batches;
 /// <item>the batch is split into message groups, arrival order kept inside each group; groups run
 /// concurrently (at most <see cref="BatchProcessingOptions.MaxConcurrentGroups"/>), the messages
 /// of a group one at a time;</item>
-/// <item>a message that fails for a reason that may pass (throttling, 5xx, time-out, an exception)
+/// <item>a message that fails for a reason that may pass (throttling, 5xx, time-out, an exception
+/// other than <see cref="UnprocessableMessageException"/>)
 /// fails every later message of its group without running it; other groups go on; nothing that
 /// succeeded is reported;</item>
 /// <item>a gone client counts as done and never blocks its group;</item>
-/// <item>a message that can never succeed (a malformed record, or 403/413/other 4xx) is reported
+/// <item>a message that can never succeed (a malformed record, an <see cref="UnprocessableMessageException"/>
+/// from the <see cref="IReplyHandler"/>, or 403/413/other 4xx) is reported
 /// failed alone, so redrive parks it in the DLQ, and the rest of its group goes on (ADR-008);</item>
 /// <item>no message starts after <c>deadline - DeadlineSafetyMargin</c>, and the processor returns
 /// by then even if a port does not, reporting whatever is not done.</item>
@@ -160,6 +162,11 @@ public sealed partial class BatchProcessor(
             LogStoppedInFlight();
             return ItemState.Failed;
         }
+        catch (UnprocessableMessageException ex)
+        {
+            LogUnprocessable(ex.Message);
+            return ItemState.Parked;
+        }
 #pragma warning disable CA1031 // A fault in user code or an adapter fails this message, never the batch.
         catch (Exception ex)
 #pragma warning restore CA1031
@@ -186,6 +193,9 @@ public sealed partial class BatchProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Record {message_id} of group {message_group_id} can never succeed ({reason}); reported failed so redrive moves it to the dead-letter queue")]
     private partial void LogInvalidRecord(MessageId message_id, MessageGroupId message_group_id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reply handler cannot process the message ({reason}); reported failed so redrive moves it to the dead-letter queue")]
+    private partial void LogUnprocessable(string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Message body: {body}")]
     private partial void LogMessageBody(string body);

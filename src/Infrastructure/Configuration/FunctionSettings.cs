@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SocketRelay.Application.Batches;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Infrastructure.Resilience;
 
 namespace SocketRelay.Infrastructure.Configuration;
@@ -39,27 +40,27 @@ public sealed partial class FunctionSettings
 
     public NotificationRetryOptions Retry { get; }
 
-    /// <exception cref="InvalidOperationException">One or more settings are missing or invalid; the message lists them all.</exception>
+    /// <exception cref="InvalidOptionsException">One or more settings are missing or invalid; it lists them all, by variable name.</exception>
     public static FunctionSettings Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var problems = new List<string>();
+        var problems = new List<OptionProblem>();
 
         var endpointText = configuration[EndpointVariable];
         Uri? endpoint = null;
         if (string.IsNullOrWhiteSpace(endpointText))
         {
-            problems.Add($"{EndpointVariable} is required, e.g. https://{{api-id}}.execute-api.{{region}}.amazonaws.com/{{stage}}");
+            problems.Add(new(EndpointVariable, "is required, e.g. https://{api-id}.execute-api.{region}.amazonaws.com/{stage}"));
         }
         else if (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https"))
         {
-            problems.Add($"{EndpointVariable} must be an absolute http(s) URL (was '{endpointText}')");
+            problems.Add(new(EndpointVariable, $"must be an absolute http(s) URL (was '{endpointText}')"));
         }
 
         var region = configuration[RegionVariable] ?? configuration["AWS_DEFAULT_REGION"] ?? RegionOf(endpoint);
         if (string.IsNullOrWhiteSpace(region))
         {
-            problems.Add($"{RegionVariable} is required to sign @connections requests");
+            problems.Add(new(RegionVariable, "is required to sign @connections requests"));
         }
 
         var batch = new BatchProcessingOptions();
@@ -73,13 +74,10 @@ public sealed partial class FunctionSettings
         retry.AttemptTimeout = Milliseconds(configuration, RetryAttemptTimeoutVariable, retry.AttemptTimeout, problems, minimum: 1);
         if (retry.MaxDelay < retry.BaseDelay)
         {
-            problems.Add($"{RetryMaxDelayVariable} must be at least {RetryBaseDelayVariable}");
+            problems.Add(new(RetryMaxDelayVariable, $"must be at least {RetryBaseDelayVariable}"));
         }
 
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid function configuration: " + string.Join("; ", problems));
-        }
+        InvalidOptionsException.ThrowIfAny(nameof(FunctionSettings), problems);
 
         return new FunctionSettings(endpoint!, region!, batch, retry);
     }
@@ -87,7 +85,7 @@ public sealed partial class FunctionSettings
     private static string? RegionOf(Uri? endpoint) =>
         endpoint is null ? null : ExecuteApiHost().Match(endpoint.Host) is { Success: true } match ? match.Groups["region"].Value : null;
 
-    private static int Integer(IConfiguration configuration, string name, int fallback, int minimum, List<string> problems)
+    private static int Integer(IConfiguration configuration, string name, int fallback, int minimum, List<OptionProblem> problems)
     {
         var text = configuration[name];
         if (string.IsNullOrWhiteSpace(text))
@@ -100,11 +98,11 @@ public sealed partial class FunctionSettings
             return value;
         }
 
-        problems.Add($"{name} must be a whole number of at least {minimum} (was '{text}')");
+        problems.Add(new(name, $"must be a whole number of at least {minimum} (was '{text}')"));
         return fallback;
     }
 
-    private static TimeSpan Milliseconds(IConfiguration configuration, string name, TimeSpan fallback, List<string> problems, int minimum = 0) =>
+    private static TimeSpan Milliseconds(IConfiguration configuration, string name, TimeSpan fallback, List<OptionProblem> problems, int minimum = 0) =>
         TimeSpan.FromMilliseconds(Integer(configuration, name, (int)fallback.TotalMilliseconds, minimum, problems));
 
     [GeneratedRegex(@"^[a-z0-9]+\.execute-api\.(?<region>[a-z0-9-]+)\.amazonaws\.com$", RegexOptions.CultureInvariant)]

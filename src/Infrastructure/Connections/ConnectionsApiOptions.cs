@@ -1,3 +1,5 @@
+using SocketRelay.Application.Configuration;
+
 namespace SocketRelay.Infrastructure.Connections;
 
 /// <summary>Where the <c>@connections</c> management API is and how requests to it are signed.</summary>
@@ -13,39 +15,32 @@ public sealed class ConnectionsApiOptions
     /// <summary>The AWS region of the API (e.g. <c>us-east-1</c>): part of the SigV4 credential scope.</summary>
     public string? Region { get; set; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work and how to fix it.</summary>
-    public void Validate()
+    /// <summary>Every setting that cannot work, by property name, with how to fix it.</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
         if (Endpoint is null)
         {
-            throw new ArgumentException(
-                "is required: the WebSocket API's management endpoint with its stage, e.g. https://{api-id}.execute-api.{region}.amazonaws.com/{stage}",
-                nameof(Endpoint));
+            yield return new(nameof(Endpoint), "is required: the WebSocket API's management endpoint with its stage, e.g. https://{api-id}.execute-api.{region}.amazonaws.com/{stage}");
         }
-
-        if (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp))
+        else if (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp))
         {
-            throw new ArgumentException($"must be an absolute http or https URL (was '{Endpoint.OriginalString}')", nameof(Endpoint));
+            yield return new(nameof(Endpoint), $"must be an absolute http or https URL (was '{Endpoint.OriginalString}')");
         }
-
-        if (Endpoint.Query.Length > 0 || Endpoint.Fragment.Length > 0 || Endpoint.UserInfo.Length > 0)
+        else if (Endpoint.Query.Length > 0 || Endpoint.Fragment.Length > 0 || Endpoint.UserInfo.Length > 0)
         {
-            throw new ArgumentException(
-                $"must be scheme, host and stage path only, without query, fragment or user info (was '{Endpoint.OriginalString}')",
-                nameof(Endpoint));
+            yield return new(nameof(Endpoint), $"must be scheme, host and stage path only, without query, fragment or user info (was '{Endpoint.OriginalString}')");
         }
 
         if (string.IsNullOrWhiteSpace(Region))
         {
-            throw new ArgumentException("is required to sign requests: the API's AWS region, e.g. us-east-1 (inside Lambda: AWS_REGION)", nameof(Region));
+            yield return new(nameof(Region), "is required to sign requests: the API's AWS region, e.g. us-east-1 (inside Lambda: AWS_REGION)");
         }
-
-        foreach (var c in Region)
+        else if (Region.Any(c => c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')))
         {
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
-            {
-                throw new ArgumentException($"must be an AWS region name such as us-east-1 (was '{Region}')", nameof(Region));
-            }
+            yield return new(nameof(Region), $"must be an AWS region name such as us-east-1 (was '{Region}')");
         }
     }
+
+    /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
+    public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(ConnectionsApiOptions), Problems());
 }

@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Logging;
-using SocketRelay.Infrastructure.Sqs;
 
 namespace SocketRelay.Infrastructure.LambdaRuntime;
 
 /// <summary>
-/// The custom runtime's loop: take the next event, run the function, post its response. An event
-/// that cannot be processed is posted as an invocation error and the loop goes on; a Runtime API
-/// that stops answering ends the loop with its exception, and Lambda replaces the process.
+/// The custom runtime's loop, independent of the event type: take the next event, hand it to the
+/// <see cref="InvocationHandler"/>, post its response. A handler that throws has its invocation posted
+/// as an error (<see cref="InvocationErrorException.ErrorType"/>, or <c>Runtime.Unhandled</c>) and the
+/// loop goes on; a Runtime API that stops answering ends the loop with its exception, and Lambda
+/// replaces the process. Each invocation runs with the X-Ray trace id in <c>_X_AMZN_TRACE_ID</c> and
+/// its ids in the <see cref="LambdaLogContext"/>.
 /// </summary>
 public sealed partial class LambdaRuntimeLoop(
     RuntimeApiClient runtime,
-    SqsBatchFunction function,
+    InvocationHandler handler,
     LambdaLogContext logContext,
     ILogger<LambdaRuntimeLoop> logger)
 {
@@ -55,12 +57,12 @@ public sealed partial class LambdaRuntimeLoop(
         byte[] response;
         try
         {
-            response = await function.HandleAsync(invocation.Payload, invocation.Deadline, stoppingToken);
+            response = await handler(invocation, stoppingToken);
         }
-        catch (MalformedEventException ex)
+        catch (InvocationErrorException ex)
         {
-            LogMalformedEvent(ex.Message);
-            await runtime.PostInvocationErrorAsync(invocation.RequestId, RuntimeError.From(ex, "SocketRelay.MalformedEvent"), CancellationToken.None);
+            LogInvocationRejected(ex.ErrorType, ex.Message);
+            await runtime.PostInvocationErrorAsync(invocation.RequestId, RuntimeError.From(ex, ex.ErrorType), CancellationToken.None);
             return;
         }
 #pragma warning disable CA1031 // Whatever fails one invocation is reported to Lambda; the process serves the next one.
@@ -75,8 +77,8 @@ public sealed partial class LambdaRuntimeLoop(
         await runtime.PostResponseAsync(invocation.RequestId, response, CancellationToken.None);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event rejected and reported as an invocation error: {reason}")]
-    private partial void LogMalformedEvent(string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event rejected and reported as an invocation error ({error_type}): {reason}")]
+    private partial void LogInvocationRejected(string error_type, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Invocation failed and reported as an invocation error")]
     private partial void LogInvocationFailed(Exception exception);

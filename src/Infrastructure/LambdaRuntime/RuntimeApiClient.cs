@@ -8,16 +8,10 @@ namespace SocketRelay.Infrastructure.LambdaRuntime;
 /// <summary>
 /// The client side of the Lambda Runtime API (<c>AWS_LAMBDA_RUNTIME_API</c>): fetch the next
 /// event, post its response or its error, report an initialisation error. One HTTP connection,
-/// kept alive, no framework.
+/// kept alive, no framework. Paths and headers come from <see cref="RuntimeApiContract"/>.
 /// </summary>
 public sealed class RuntimeApiClient : IDisposable
 {
-    public const string RequestIdHeader = "Lambda-Runtime-Aws-Request-Id";
-    public const string DeadlineHeader = "Lambda-Runtime-Deadline-Ms";
-    public const string FunctionArnHeader = "Lambda-Runtime-Invoked-Function-Arn";
-    public const string TraceIdHeader = "Lambda-Runtime-Trace-Id";
-    public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
-
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _http;
 
@@ -27,32 +21,32 @@ public sealed class RuntimeApiClient : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan })
         {
-            BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/runtime/"),
+            BaseAddress = new Uri($"http://{runtimeApi}/"),
             Timeout = Timeout.InfiniteTimeSpan, // invocation/next blocks until there is an event
         };
     }
 
     public async Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync("invocation/next", cancellationToken);
+        using var response = await _http.GetAsync(RuntimeApiContract.NextInvocationPath, cancellationToken);
         response.EnsureSuccessStatusCode();
-        var requestId = Header(response, RequestIdHeader)
-            ?? throw new InvalidOperationException($"the Runtime API sent an event without {RequestIdHeader}");
-        var deadline = long.TryParse(Header(response, DeadlineHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+        var requestId = Header(response, RuntimeApiContract.RequestIdHeader)
+            ?? throw new InvalidOperationException($"the Runtime API sent an event without {RuntimeApiContract.RequestIdHeader}");
+        var deadline = long.TryParse(Header(response, RuntimeApiContract.DeadlineHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : throw new InvalidOperationException($"the Runtime API sent an event without a valid {DeadlineHeader}");
+            : throw new InvalidOperationException($"the Runtime API sent an event without a valid {RuntimeApiContract.DeadlineHeader}");
         var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return new Invocation(requestId, deadline, Header(response, FunctionArnHeader) ?? "", Header(response, TraceIdHeader), payload);
+        return new Invocation(requestId, deadline, Header(response, RuntimeApiContract.FunctionArnHeader) ?? "", Header(response, RuntimeApiContract.TraceIdHeader), payload);
     }
 
     public Task PostResponseAsync(string requestId, byte[] payload, CancellationToken cancellationToken) =>
-        PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/response", payload, errorType: null, cancellationToken);
+        PostAsync(RuntimeApiContract.InvocationResponsePath(requestId), payload, errorType: null, cancellationToken);
 
     public Task PostInvocationErrorAsync(string requestId, RuntimeError error, CancellationToken cancellationToken) =>
-        PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/error", Serialize(error), error?.ErrorType, cancellationToken);
+        PostAsync(RuntimeApiContract.InvocationErrorPath(requestId), Serialize(error), error?.ErrorType, cancellationToken);
 
     public Task PostInitErrorAsync(RuntimeError error, CancellationToken cancellationToken) =>
-        PostAsync("init/error", Serialize(error), error?.ErrorType, cancellationToken);
+        PostAsync(RuntimeApiContract.InitErrorPath, Serialize(error), error?.ErrorType, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 
@@ -65,7 +59,7 @@ public sealed class RuntimeApiClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         if (errorType is not null)
         {
-            request.Headers.TryAddWithoutValidation(ErrorTypeHeader, errorType);
+            request.Headers.TryAddWithoutValidation(RuntimeApiContract.ErrorTypeHeader, errorType);
         }
 
         using var response = await _http.SendAsync(request, cancellationToken);

@@ -1,3 +1,5 @@
+using SocketRelay.Application.Configuration;
+
 namespace SocketRelay.Infrastructure.Resilience;
 
 /// <summary>How replies are retried when the <c>@connections</c> API is throttled, failing or slow.</summary>
@@ -17,26 +19,53 @@ public sealed class NotificationRetryOptions
     /// <summary>Randomises each back-off between half and all of its value, so throttled senders do not retry in step.</summary>
     public bool UseJitter { get; set; } = true;
 
+    /// <summary>
+    /// The source of jitter: returns a value in [0, 1) that places a back-off between half (0) and all (1) of
+    /// its value. <see cref="Random.Shared"/> by default; replace it to make back-offs reproducible, as Polly's
+    /// <c>RetryStrategyOptions.Randomizer</c> allows.
+    /// </summary>
+    public Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+
     /// <summary>One post that takes longer is abandoned (and retried if time allows).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>A retry is only started when at least this much time is left before the send-by instant.</summary>
     public TimeSpan MinimumAttemptTime { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    public void Validate()
+    /// <summary>Every setting that is out of range, by property name.</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
-        Require(MaxRetryAttempts >= 0, nameof(MaxRetryAttempts), MaxRetryAttempts, "must not be negative");
-        Require(BaseDelay > TimeSpan.Zero, nameof(BaseDelay), BaseDelay, "must be positive");
-        Require(MaxDelay >= BaseDelay, nameof(MaxDelay), MaxDelay, "must be at least BaseDelay");
-        Require(AttemptTimeout > TimeSpan.Zero, nameof(AttemptTimeout), AttemptTimeout, "must be positive");
-        Require(MinimumAttemptTime >= TimeSpan.Zero, nameof(MinimumAttemptTime), MinimumAttemptTime, "must not be negative");
-    }
-
-    private static void Require(bool condition, string name, object value, string message)
-    {
-        if (!condition)
+        if (MaxRetryAttempts < 0)
         {
-            throw new ArgumentOutOfRangeException($"{SectionName}:{name}", value, message);
+            yield return new(nameof(MaxRetryAttempts), $"must not be negative (was {MaxRetryAttempts})");
+        }
+
+        if (BaseDelay <= TimeSpan.Zero)
+        {
+            yield return new(nameof(BaseDelay), $"must be positive (was {BaseDelay})");
+        }
+
+        if (MaxDelay < BaseDelay)
+        {
+            yield return new(nameof(MaxDelay), $"must be at least {nameof(BaseDelay)} ({BaseDelay}) (was {MaxDelay})");
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            yield return new(nameof(AttemptTimeout), $"must be positive (was {AttemptTimeout})");
+        }
+
+        if (MinimumAttemptTime < TimeSpan.Zero)
+        {
+            yield return new(nameof(MinimumAttemptTime), $"must not be negative (was {MinimumAttemptTime})");
+        }
+
+        if (Randomizer is null)
+        {
+            yield return new(nameof(Randomizer), "is required (the source of jitter draws in [0, 1))");
         }
     }
+
+    /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
+    public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(NotificationRetryOptions), Problems());
 }

@@ -120,7 +120,7 @@ public sealed partial class ResilientConnectionNotifier : IConnectionNotifier
         var delay = exponential < _options.MaxDelay ? exponential : _options.MaxDelay;
         if (_options.UseJitter)
         {
-            delay = (delay / 2) + (delay / 2 * Random.Shared.NextDouble());
+            delay = (delay / 2) + (delay / 2 * Math.Clamp(_options.Randomizer(), 0.0, 1.0));
         }
 
         var budget = timeLeft - _options.MinimumAttemptTime;

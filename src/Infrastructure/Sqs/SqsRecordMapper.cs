@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using SocketRelay.Domain.Identifiers;
 using SocketRelay.Domain.Messages;
 
@@ -43,9 +45,14 @@ public static class SqsRecordMapper
 
         // Standard queues have no group: each message is then its own group, processed alone.
         var groupText = Attribute(record.Attributes, "MessageGroupId");
-        if (!MessageGroupId.TryCreate(groupText ?? messageId.Value, out var groupId, out var groupProblem))
+        MessageGroupId groupId;
+        if (groupText is null)
         {
-            return new BatchItem.Invalid(messageId, MessageGroupId.Create(messageId.Value), $"MessageGroupId {groupProblem}");
+            groupId = OwnGroup(messageId);
+        }
+        else if (!MessageGroupId.TryCreate(groupText, out groupId, out var groupProblem))
+        {
+            return new BatchItem.Invalid(messageId, OwnGroup(messageId), $"MessageGroupId {groupProblem}");
         }
 
         if (record.Body is null)
@@ -72,6 +79,16 @@ public static class SqsRecordMapper
         var receiveCount = int.TryParse(Attribute(record.Attributes, "ApproximateReceiveCount"), out var count) ? count : 1;
         return new BatchItem.Valid(new QueuedMessage(messageId, groupId, connectionId, requestId, record.Body, receiveCount));
     }
+
+    /// <summary>
+    /// A group of its own for a record without a usable group: its message id when that fits a group
+    /// id (every message id character does; up to 128 of them), else <c>sha256:</c> and the id's
+    /// SHA-256 in hex (71 characters), since message ids may be up to 256 characters long.
+    /// </summary>
+    private static MessageGroupId OwnGroup(MessageId messageId) =>
+        MessageGroupId.TryCreate(messageId.Value, out var group, out _)
+            ? group
+            : MessageGroupId.Create("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(messageId.Value))));
 
     private static string? StringAttribute(SqsRecord record, string name) =>
         record.MessageAttributes is not null && record.MessageAttributes.TryGetValue(name, out var attribute) ? attribute?.StringValue : null;

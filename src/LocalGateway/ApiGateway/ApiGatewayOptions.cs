@@ -1,3 +1,5 @@
+using SocketRelay.Application.Configuration;
+
 namespace SocketRelay.LocalGateway.ApiGateway;
 
 /// <summary>
@@ -36,17 +38,39 @@ public sealed class ApiGatewayOptions
     /// <summary>Injected <c>@connections</c> failures and latency, for testing; off by default.</summary>
     public ConnectionsFaultOptions Faults { get; set; } = new();
 
-    internal void Validate()
+    /// <summary>Every setting that is out of range, by property name (<c>Faults.Rate</c> for a fault setting).</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageBytes, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameBytes, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxConnectionDuration, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SendTimeout, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseHandshakeTimeout, TimeSpan.Zero);
-        if (Faults.Problems().FirstOrDefault() is { } problem)
+        if (MaxMessageBytes < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Faults), problem);
+            yield return new(nameof(MaxMessageBytes), $"must be at least 1 (was {MaxMessageBytes})");
+        }
+
+        if (MaxFrameBytes < 1)
+        {
+            yield return new(nameof(MaxFrameBytes), $"must be at least 1 (was {MaxFrameBytes})");
+        }
+
+        foreach (var (name, value) in new[]
+        {
+            (nameof(IdleTimeout), IdleTimeout),
+            (nameof(MaxConnectionDuration), MaxConnectionDuration),
+            (nameof(SendTimeout), SendTimeout),
+            (nameof(CloseHandshakeTimeout), CloseHandshakeTimeout),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return new(name, $"must be positive (was {value})");
+            }
+        }
+
+        foreach (var problem in Faults.Problems())
+        {
+            yield return problem.Renamed($"{nameof(Faults)}.{problem.Name}");
         }
     }
+
+    /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
+    public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(ApiGatewayOptions), Problems());
 }

@@ -20,7 +20,8 @@ public static class ApiGatewayRegistration
     public static IServiceCollection AddApiGateway(this IServiceCollection services, Action<ApiGatewayOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<ApiGatewayOptions>().Validate(ValidOptions, "ApiGatewayOptions has a limit or timeout that is not positive");
+        // Checked when first resolved, after every Configure: InvalidOptionsException names each bad setting.
+        var options = services.AddOptions<ApiGatewayOptions>().PostConfigure(o => o.Validate());
         if (configure is not null)
         {
             options.Configure(configure);
@@ -65,19 +66,6 @@ public static class ApiGatewayRegistration
         endpoints.MapMethods($"/{ManagementRequestTarget.Segment}/{{connectionId}}", ManagementMethods, connectionsApi.HandleAsync);
         endpoints.MapMethods($"/{{stage}}/{ManagementRequestTarget.Segment}/{{connectionId}}", ManagementMethods, connectionsApi.HandleAsync);
         return endpoints;
-    }
-
-    private static bool ValidOptions(ApiGatewayOptions options)
-    {
-        try
-        {
-            options.Validate();
-            return true;
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            return false;
-        }
     }
 
     private static void CloseAll(ConnectionRegistry registry)

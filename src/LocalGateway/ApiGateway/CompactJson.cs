@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -28,24 +27,10 @@ public static class CompactJson
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
 
-    /// <summary>The compact form of <paramref name="utf8Json"/>.</summary>
-    /// <exception cref="JsonException">The input is not valid UTF-8 JSON or is nested too deep.</exception>
-    public static string Minify(ReadOnlySpan<byte> utf8Json) =>
-        TryMinify(utf8Json, out var compact, out var error) ? compact : throw new JsonException(error);
-
-    /// <summary>The compact form of <paramref name="utf8Json"/>, or why it is not acceptable JSON.</summary>
-    public static bool TryMinify(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out string? compact, [NotNullWhen(false)] out string? error)
-    {
-        compact = null;
-        if (!TryMinifyToUtf8(utf8Json, out var bytes, out error))
-        {
-            return false;
-        }
-
-        compact = Encoding.UTF8.GetString(bytes.Span);
-        return true;
-    }
-
+    /// <summary>
+    /// The compact form of <paramref name="utf8Json"/>, as UTF-8 in <paramref name="compact"/>; or
+    /// false, with <paramref name="error"/> saying why the input is not acceptable JSON.
+    /// </summary>
     internal static bool TryMinifyToUtf8(ReadOnlySpan<byte> utf8Json, out ReadOnlyMemory<byte> compact, [NotNullWhen(false)] out string? error)
     {
         compact = default;

@@ -13,13 +13,6 @@ public sealed class ConnectionRegistry
 
     public int Count => _connections.Count;
 
-    /// <summary>Every live connection at this moment, oldest first.</summary>
-    public IReadOnlyList<ConnectionSnapshot> Snapshot() =>
-        [.. _connections.Values.Select(connection => connection.ToSnapshot()).OrderBy(snapshot => snapshot.ConnectedAt)];
-
-    /// <summary>The live connection with this id, or null.</summary>
-    public ConnectionSnapshot? Find(ConnectionId id) => _connections.TryGetValue(id, out var connection) ? connection.ToSnapshot() : null;
-
     internal bool TryGet(ConnectionId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GatewayConnection? connection) =>
         _connections.TryGetValue(id, out connection);
 

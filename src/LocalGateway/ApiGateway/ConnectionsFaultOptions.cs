@@ -1,3 +1,5 @@
+using SocketRelay.Application.Configuration;
+
 namespace SocketRelay.LocalGateway.ApiGateway;
 
 /// <summary>
@@ -31,22 +33,25 @@ public sealed class ConnectionsFaultOptions
 
     public bool Enabled => Rate > 0 || LatencyMs > 0;
 
-    /// <summary>Every setting that is out of range, in words fit for the command line.</summary>
-    public IEnumerable<string> Problems()
+    /// <summary>Every setting that is out of range, by property name.</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
         if (Rate is < 0 or > 1 || double.IsNaN(Rate))
         {
-            yield return $"--fault-rate must be between 0 and 1 (was {Rate})";
+            yield return new(nameof(Rate), $"must be between 0 and 1 (was {Rate})");
         }
 
         if (StatusCodes.Count == 0 || StatusCodes.Any(code => !AllowedStatusCodes.Contains(code)))
         {
-            yield return $"--fault-status must list codes among {string.Join(',', AllowedStatusCodes.Order())} (was '{string.Join(',', StatusCodes)}')";
+            yield return new(nameof(StatusCodes), $"must list codes among {string.Join(',', AllowedStatusCodes.Order())} (was '{string.Join(',', StatusCodes)}')");
         }
 
         if (LatencyMs is < 0 or > 60_000)
         {
-            yield return $"--fault-latency-ms must be 0–60000 (was {LatencyMs})";
+            yield return new(nameof(LatencyMs), $"must be 0–60000 (was {LatencyMs})");
         }
     }
+
+    /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
+    public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(ConnectionsFaultOptions), Problems());
 }

@@ -37,15 +37,8 @@ internal static class ManagementRequestTarget
         return true;
     }
 
-    /// <summary>Whether a client at <paramref name="remoteAddress"/> may use the management API.</summary>
-    /// <remarks>No address means no IP transport (a Unix socket or an in-process server): local by construction.</remarks>
-    public static bool IsClientAllowed(IPAddress? remoteAddress, ApiGatewayOptions options)
-    {
-        if (!options.RestrictManagementToLoopback || remoteAddress is null)
-        {
-            return true;
-        }
-
-        return IPAddress.IsLoopback(remoteAddress.IsIPv4MappedToIPv6 ? remoteAddress.MapToIPv4() : remoteAddress);
-    }
+    /// <summary>Whether a client at <paramref name="remoteAddress"/> may use the management API: anyone when
+    /// <see cref="ApiGatewayOptions.RestrictManagementToLoopback"/> is off, else as <see cref="LoopbackCallers.IsAllowed"/>.</summary>
+    public static bool IsClientAllowed(IPAddress? remoteAddress, ApiGatewayOptions options) =>
+        !options.RestrictManagementToLoopback || LoopbackCallers.IsAllowed(remoteAddress);
 }

@@ -54,7 +54,7 @@ public static class ConsoleEndpoints
             return Task.FromResult(Json(json => recorder.WriteMessages(json, Limit(http, recorder.MessageCapacity), messageId.Length > 0 ? messageId : null)));
         });
         Map(endpoints, "GET", "/_local/api/connections", write: false, http =>
-            Task.FromResult(Json(json => recorder.WriteConnections(json, connections.Snapshot()))));
+            Task.FromResult(Json(json => recorder.WriteConnections(json, [.. connections.Connections.Select(c => c.ToSnapshot())]))));
         Map(endpoints, "GET", "/_local/api/invocations", write: false, http =>
             Task.FromResult(Json(json => recorder.WriteInvocations(json, Limit(http, recorder.InvocationCapacity)))));
         Map(endpoints, "GET", "/_local/api/dead-letters", write: false, async http =>

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using SocketRelay.LocalGateway.Status;
+using SocketRelay.LocalGateway.ApiGateway;
 
 namespace SocketRelay.LocalGateway.DevConsole;
 
@@ -21,7 +21,7 @@ public static class LocalRequestGuard
     public static string? RefuseRead(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (!StatusEndpoints.IsCallerAllowed(http.Connection.RemoteIpAddress))
+        if (!LoopbackCallers.IsAllowed(http.Connection.RemoteIpAddress))
         {
             return "the developer console answers callers on this machine only";
         }

@@ -1,3 +1,5 @@
+using SocketRelay.Application.Configuration;
+
 namespace SocketRelay.LocalGateway.EventSource;
 
 /// <summary>The local equivalent of a Lambda SQS event source mapping.</summary>
@@ -22,12 +24,30 @@ public sealed class EventSourceOptions
 
     public string QueueArn { get; set; } = "arn:aws:sqs:us-east-1:000000000000:socketrelay-local.fifo";
 
-    public void Validate()
+    /// <summary>Every setting that is out of range, by property name.</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Pollers, 1, nameof(Pollers));
-        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchSize, 10, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FunctionTimeout, TimeSpan.Zero, nameof(FunctionTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThan(VisibilityTimeout, FunctionTimeout, nameof(VisibilityTimeout));
+        if (Pollers < 1)
+        {
+            yield return new(nameof(Pollers), $"must be at least 1 (was {Pollers})");
+        }
+
+        if (BatchSize is < 1 or > 10)
+        {
+            yield return new(nameof(BatchSize), $"must be 1–10 (was {BatchSize})");
+        }
+
+        if (FunctionTimeout <= TimeSpan.Zero)
+        {
+            yield return new(nameof(FunctionTimeout), $"must be positive (was {FunctionTimeout})");
+        }
+
+        if (VisibilityTimeout < FunctionTimeout)
+        {
+            yield return new(nameof(VisibilityTimeout), $"must be at least {nameof(FunctionTimeout)} ({FunctionTimeout}) (was {VisibilityTimeout})");
+        }
     }
+
+    /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
+    public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(EventSourceOptions), Problems());
 }

@@ -8,7 +8,7 @@ public static class CommandLine
 {
     private static readonly (string Switch, string Key, string Value, string Help)[] Options =
     [
-        ("--host", "Host", "ADDRESS", "address to bind (default 127.0.0.1; anything else exposes the gateway)"),
+        ("--host", "Host", "ADDRESS", "address or name to bind (default 127.0.0.1; anything but loopback exposes the gateway)"),
         ("--port", "Port", "PORT", "WebSocket API at /, @connections API at /@connections/{id}, status at /_local/ (default 8080)"),
         ("--data-dir", "DataDir", "DIR", "where the durable queue lives (default ./.socketrelay)"),
         ("--runtime-api-port", "RuntimeApiPort", "PORT", "loopback port of the local Lambda Runtime API (default: a free port)"),
@@ -30,21 +30,41 @@ public static class CommandLine
     public static Dictionary<string, string> SwitchMappings { get; } =
         Options.ToDictionary(o => o.Switch, o => $"{GatewayOptions.SectionName}:{o.Key}", StringComparer.Ordinal);
 
+    /// <summary>The switch that sets the <see cref="GatewayOptions"/> property <paramref name="key"/>, e.g. <c>Port</c> → <c>--port</c>.</summary>
+    public static string SwitchFor(string key) => Options.First(o => o.Key == key).Switch;
+
     public static bool WantsHelp(IReadOnlyList<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
 
-    /// <summary>Arguments that are not a known switch followed by its value.</summary>
-    public static IEnumerable<string> Unknown(IReadOnlyList<string> args)
+    /// <summary>
+    /// What is wrong with the shape of the command line, one line each: an argument that is not a
+    /// known switch (with what follows it, up to the next switch), or a switch without its value.
+    /// </summary>
+    public static IEnumerable<string> Problems(IReadOnlyList<string> args)
     {
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i].Split('=', 2)[0];
             if (!SwitchMappings.ContainsKey(name))
             {
-                yield return args[i];
+                var unknown = new List<string> { args[i] };
+                while (i + 1 < args.Count && !args[i + 1].StartsWith('-'))
+                {
+                    unknown.Add(args[++i]);
+                }
+
+                yield return $"Unknown option '{string.Join(' ', unknown)}': run with --help to list the options.";
             }
             else if (!args[i].Contains('=', StringComparison.Ordinal))
             {
-                i++; // its value
+                if (i + 1 == args.Count || SwitchMappings.ContainsKey(args[i + 1].Split('=', 2)[0]))
+                {
+                    var value = Options.First(o => o.Switch == name).Value;
+                    yield return $"Option {name} needs a value: {name} {value} (run with --help for details).";
+                }
+                else
+                {
+                    i++; // its value
+                }
             }
         }
     }

@@ -1,8 +1,11 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.DevConsole;
 using SocketRelay.LocalGateway.EventSource;
@@ -49,16 +52,14 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
-    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    /// <exception cref="InvalidOptionsException">The options are invalid; it lists every problem by switch.</exception>
+    /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked data directory,
+    /// missing function binary, invalid function environment); the message says which option or variable to change.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Problems().ToList();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
-        }
+        InvalidOptionsException.ThrowIfAny(nameof(GatewayOptions), options.Problems());
 
         var host = new GatewayHost(options);
         try
@@ -75,7 +76,16 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private async Task StartComponentsAsync(Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
-        _queue = GatewayQueue.Open(Options);
+        var address = await ResolveHostAsync(Options.Host);
+        try
+        {
+            _queue = GatewayQueue.Open(Options);
+        }
+        catch (QueueStoreException ex)
+        {
+            throw new GatewayStartException($"--data-dir {Options.DataDir} cannot be used: {ex.Message}", ex);
+        }
+
         IPipelineObserver observer = NoPipelineObserver.Instance;
         if (Options.DevConsole)
         {
@@ -91,7 +101,9 @@ public sealed class GatewayHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         configureLogging(builder.Logging);
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Parse(Options.Host), Options.Port));
+        // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
         builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => api.Faults = Options.ToFaultOptions());
         _app = builder.Build();
         _app.UseApiGateway();
@@ -101,16 +113,47 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             _app.MapDeveloperConsole(_recorder, _queue, registry);
         }
-        await _app.StartAsync();
-        var bound = _app.BoundAddress();
-        HttpUrl = new UriBuilder(bound) { Host = Options.Host == "0.0.0.0" || Options.Host == "::" ? "127.0.0.1" : bound.Host }.Uri;
 
-        _runtime = await LocalRuntimeApi.StartAsync(Options.RuntimeApiPort);
+        try
+        {
+            await _app.StartAsync();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            throw ex.InnerException is AddressInUseException
+                ? new GatewayStartException($"port {Options.Port} on {address} is already in use (--port): stop what is using it, or choose another port with --port", ex)
+                : new GatewayStartException($"cannot listen on {address} port {Options.Port} (--host, --port): {ex.InnerException?.Message ?? ex.Message}; use an address of this machine, such as 127.0.0.1", ex);
+        }
+
+        var bound = _app.BoundAddress();
+        HttpUrl = new UriBuilder(bound) { Host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : bound.Host }.Uri;
+
+        try
+        {
+            _runtime = await LocalRuntimeApi.StartAsync(Options.RuntimeApiPort);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            throw new GatewayStartException(
+                $"the Lambda Runtime API cannot listen on 127.0.0.1 port {Options.RuntimeApiPort} (--runtime-api-port): {ex.InnerException?.Message ?? ex.Message}; choose another port, or 0 for a free one", ex);
+        }
+
         var loopbackEndpoint = new UriBuilder(HttpUrl) { Host = "127.0.0.1" }.Uri;
         var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, "us-east-1", environment);
-        _function = Options.FunctionBinary is { } binary
-            ? ChildProcessFunctionHost.Start(binary, Options.Pollers, _runtime.Address, functionEnvironment, functionLogs, _app.Services.GetRequiredService<ILogger<ChildProcessFunctionHost>>())
-            : InProcessFunctionHost.Start(Options.Pollers, _runtime.Address, functionEnvironment, functionLogs);
+        try
+        {
+            _function = Options.FunctionBinary is { } binary
+                ? ChildProcessFunctionHost.Start(binary, Options.Pollers, _runtime.Address, functionEnvironment, functionLogs, _app.Services.GetRequiredService<ILogger<ChildProcessFunctionHost>>())
+                : InProcessFunctionHost.Start(Options.Pollers, _runtime.Address, functionEnvironment, functionLogs);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new GatewayStartException(ex.Message, ex);
+        }
+        catch (InvalidOptionsException ex)
+        {
+            throw new GatewayStartException($"the function's environment is invalid: {string.Join("; ", ex.Problems)}", ex);
+        }
 
         var eventSource = new EventSourceOptions
         {
@@ -122,6 +165,33 @@ public sealed class GatewayHost : IAsyncDisposable
         var pollerLogger = _app.Services.GetRequiredService<ILogger<EventSourcePoller>>();
         _pollers = [.. Enumerable.Range(0, Options.Pollers).Select(_ =>
             Task.Run(() => new EventSourcePoller(_queue, _runtime, eventSource, pollerLogger, observer).RunAsync(_stopping.Token)))];
+    }
+
+    /// <summary>
+    /// The address to bind for <paramref name="host"/>: an IP address as written, else the first
+    /// address the name resolves to, IPv4 first (<c>localhost</c> binds <c>127.0.0.1</c>).
+    /// </summary>
+    /// <exception cref="GatewayStartException">The name does not resolve.</exception>
+    internal static async Task<IPAddress> ResolveHostAsync(string host)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return literal;
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(host);
+        }
+        catch (Exception ex) when (ex is SocketException or ArgumentException)
+        {
+            addresses = [];
+        }
+
+        return addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
+            ?? throw new GatewayStartException(
+                $"--host '{host}' is neither an IP address nor a name this machine can resolve: give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)");
     }
 
     public async ValueTask DisposeAsync()

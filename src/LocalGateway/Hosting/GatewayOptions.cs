@@ -1,5 +1,8 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.ApiGateway;
+using SocketRelay.LocalGateway.Queue.Sqs;
 
 namespace SocketRelay.LocalGateway.Hosting;
 
@@ -55,6 +58,78 @@ public sealed class GatewayOptions
     /// </summary>
     public bool DevConsole { get; set; } = true;
 
+    /// <summary>
+    /// Reads the <c>Gateway</c> section (command line, <c>appsettings.json</c>, <c>Gateway__*</c>
+    /// variables). A value that is not a number where one is needed is added to
+    /// <paramref name="problems"/> by its switch (e.g. <c>--port must be a whole number (was 'abc')</c>)
+    /// and the default kept; ranges are checked by <see cref="Problems"/>.
+    /// </summary>
+    public static GatewayOptions Load(IConfiguration section, ICollection<OptionProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(problems);
+        var options = new GatewayOptions();
+        options.Host = section[nameof(Host)] ?? options.Host;
+        options.Port = Integer(section, nameof(Port), problems) ?? options.Port;
+        options.DataDir = section[nameof(DataDir)] ?? options.DataDir;
+        options.RuntimeApiPort = Integer(section, nameof(RuntimeApiPort), problems) ?? options.RuntimeApiPort;
+        options.FunctionBinary = section[nameof(FunctionBinary)] ?? options.FunctionBinary;
+        options.Queue = section[nameof(Queue)] ?? options.Queue;
+        options.SqsQueueUrl = section[nameof(SqsQueueUrl)] ?? options.SqsQueueUrl;
+        options.SqsServiceUrl = section[nameof(SqsServiceUrl)] ?? options.SqsServiceUrl;
+        options.Pollers = Integer(section, nameof(Pollers), problems) ?? options.Pollers;
+        options.FunctionTimeoutSeconds = Integer(section, nameof(FunctionTimeoutSeconds), problems) ?? options.FunctionTimeoutSeconds;
+        options.VisibilityTimeoutSeconds = Integer(section, nameof(VisibilityTimeoutSeconds), problems) ?? options.VisibilityTimeoutSeconds;
+        options.MaxReceiveCount = Integer(section, nameof(MaxReceiveCount), problems) ?? options.MaxReceiveCount;
+        options.FaultStatus = section[nameof(FaultStatus)] ?? options.FaultStatus;
+        options.FaultLatencyMs = Integer(section, nameof(FaultLatencyMs), problems) ?? options.FaultLatencyMs;
+        options.FaultSeed = Integer(section, nameof(FaultSeed), problems) ?? options.FaultSeed;
+        var console = section[nameof(DevConsole)];
+        if (console is not null)
+        {
+            if (bool.TryParse(console, out var on))
+            {
+                options.DevConsole = on;
+            }
+            else
+            {
+                problems.Add(new("Gateway__DevConsole", $"must be true or false (was '{console}')"));
+            }
+        }
+
+        var rate = section[nameof(FaultRate)];
+        if (rate is not null)
+        {
+            if (double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                options.FaultRate = value;
+            }
+            else
+            {
+                problems.Add(new(Switch(nameof(FaultRate)), $"must be a number between 0 and 1, such as 0.2 (was '{rate}')"));
+            }
+        }
+
+        return options;
+    }
+
+    private static int? Integer(IConfiguration section, string key, ICollection<OptionProblem> problems)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        problems.Add(new(Switch(key), $"must be a whole number (was '{text}')"));
+        return null;
+    }
+
     /// <summary>The fault settings in the shape the <c>@connections</c> API takes; an unreadable status list yields no codes.</summary>
     public ConnectionsFaultOptions ToFaultOptions() => new()
     {
@@ -80,51 +155,71 @@ public sealed class GatewayOptions
         return codes;
     }
 
-    public IEnumerable<string> Problems()
+    /// <summary>
+    /// Every setting that is out of range or missing, named by its command-line switch (e.g.
+    /// <c>--port must be 0–65535 (was 70000)</c>), including those of the components these settings
+    /// configure (faults, the SQS queue).
+    /// </summary>
+    public IEnumerable<OptionProblem> Problems()
     {
         foreach (var problem in ToFaultOptions().Problems())
         {
-            yield return problem;
+            yield return problem.Renamed(problem.Name switch
+            {
+                nameof(ConnectionsFaultOptions.Rate) => Switch(nameof(FaultRate)),
+                nameof(ConnectionsFaultOptions.StatusCodes) => Switch(nameof(FaultStatus)),
+                _ => Switch(nameof(FaultLatencyMs)),
+            });
         }
 
         if (Port is < 0 or > 65535)
         {
-            yield return $"--port must be 0–65535 (was {Port})";
+            yield return new(Switch(nameof(Port)), $"must be 0–65535 (was {Port})");
         }
 
         if (RuntimeApiPort is < 0 or > 65535)
         {
-            yield return $"--runtime-api-port must be 0–65535 (was {RuntimeApiPort})";
+            yield return new(Switch(nameof(RuntimeApiPort)), $"must be 0–65535 (was {RuntimeApiPort})");
         }
 
         if (Queue is not ("sqlite" or "sqs"))
         {
-            yield return $"--queue must be sqlite or sqs (was '{Queue}')";
+            yield return new(Switch(nameof(Queue)), $"must be sqlite or sqs (was '{Queue}')");
         }
 
-        if (Queue == "sqs" && string.IsNullOrWhiteSpace(SqsQueueUrl))
+        if (Queue == "sqs")
         {
-            yield return "--queue sqs needs --sqs-queue-url (a FIFO queue URL ending in .fifo)";
+            foreach (var problem in new SqsQueueOptions { QueueUrl = SqsQueueUrl ?? "", ServiceUrl = SqsServiceUrl }.Problems())
+            {
+                yield return problem.Renamed(problem.Name switch
+                {
+                    nameof(SqsQueueOptions.QueueUrl) => Switch(nameof(SqsQueueUrl)),
+                    nameof(SqsQueueOptions.ServiceUrl) => Switch(nameof(SqsServiceUrl)),
+                    _ => "AWS_REGION",
+                });
+            }
         }
 
         if (Pollers < 1)
         {
-            yield return $"--pollers must be at least 1 (was {Pollers})";
+            yield return new(Switch(nameof(Pollers)), $"must be at least 1 (was {Pollers})");
         }
 
         if (FunctionTimeoutSeconds < 1)
         {
-            yield return $"--function-timeout must be at least 1 second (was {FunctionTimeoutSeconds})";
+            yield return new(Switch(nameof(FunctionTimeoutSeconds)), $"must be at least 1 second (was {FunctionTimeoutSeconds})");
         }
 
         if (VisibilityTimeoutSeconds < FunctionTimeoutSeconds)
         {
-            yield return $"--visibility-timeout ({VisibilityTimeoutSeconds} s) must be at least --function-timeout ({FunctionTimeoutSeconds} s)";
+            yield return new(Switch(nameof(VisibilityTimeoutSeconds)), $"must be at least --function-timeout ({FunctionTimeoutSeconds} s) (was {VisibilityTimeoutSeconds} s)");
         }
 
         if (MaxReceiveCount is < 1 or > 1000)
         {
-            yield return $"--max-receive-count must be 1–1000 (was {MaxReceiveCount})";
+            yield return new(Switch(nameof(MaxReceiveCount)), $"must be 1–1000 (was {MaxReceiveCount})");
         }
     }
+
+    private static string Switch(string property) => CommandLine.SwitchFor(property);
 }

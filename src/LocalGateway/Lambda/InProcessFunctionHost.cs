@@ -2,7 +2,6 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SocketRelay.Infrastructure;
-using SocketRelay.Infrastructure.Configuration;
 using SocketRelay.Infrastructure.Connections;
 using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Logging;
@@ -10,9 +9,11 @@ using SocketRelay.Infrastructure.Logging;
 namespace SocketRelay.LocalGateway.Lambda;
 
 /// <summary>
-/// The function in this process: the same composition and runtime loop as the <c>bootstrap</c>
-/// binary, one independent instance (services, log context, Runtime API connection) per execution
-/// environment, as Lambda runs one invocation at a time per environment.
+/// The function in this process: the same composition (<see cref="FunctionComposition"/>, with the
+/// reply logic of <see cref="ReplyLogic"/>) and runtime loop as the <c>bootstrap</c> binary, one
+/// independent instance (services, log context, Runtime API connection) per execution environment,
+/// as Lambda runs one invocation at a time per environment. Only the credentials differ: they come
+/// from the environment given to the function, not from this process's.
 /// </summary>
 public sealed class InProcessFunctionHost : IFunctionHost
 {
@@ -30,7 +31,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
     {
         ArgumentNullException.ThrowIfNull(environment);
         string? Get(string name) => environment.TryGetValue(name, out var value) ? value : null;
-        var settings = FunctionSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(environment).Build());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(environment).Build();
         var credentials = new StaticAwsCredentialsProvider(new ImmutableCredentials(Get("AWS_ACCESS_KEY_ID"), Get("AWS_SECRET_ACCESS_KEY"), null));
         var host = new InProcessFunctionHost();
         for (var i = 0; i < instances; i++)
@@ -38,7 +39,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
             var services = new ServiceCollection()
                 .AddSingleton<IAwsCredentialsProvider>(credentials)
                 .AddLambdaRuntime(new RuntimeApiClient(runtimeApi), new LambdaLogContext(Get), logOutput, Get)
-                .AddInfrastructureServices(settings)
+                .AddFunction(configuration)
                 .BuildServiceProvider();
             var loop = services.GetRequiredService<LambdaRuntimeLoop>();
             host._instances.Add((services, Task.Run(() => loop.RunAsync(host._stopping.Token))));

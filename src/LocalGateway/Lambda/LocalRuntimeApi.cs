@@ -79,23 +79,22 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 
     private void MapRoutes()
     {
-        const string prefix = "/2018-06-01/runtime";
-        _app.MapGet($"{prefix}/invocation/next", async (HttpContext http) =>
+        _app.MapGet(RuntimeApiContract.NextInvocationPath, async (HttpContext http) =>
         {
             var pending = await _queue.Reader.ReadAsync(http.RequestAborted);
             _inFlight[pending.RequestId] = pending;
-            http.Response.Headers[RuntimeApiClient.RequestIdHeader] = pending.RequestId;
-            http.Response.Headers[RuntimeApiClient.DeadlineHeader] = pending.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-            http.Response.Headers[RuntimeApiClient.FunctionArnHeader] = FunctionArn;
-            http.Response.Headers[RuntimeApiClient.TraceIdHeader] = pending.TraceId;
+            http.Response.Headers[RuntimeApiContract.RequestIdHeader] = pending.RequestId;
+            http.Response.Headers[RuntimeApiContract.DeadlineHeader] = pending.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers[RuntimeApiContract.FunctionArnHeader] = FunctionArn;
+            http.Response.Headers[RuntimeApiContract.TraceIdHeader] = pending.TraceId;
             http.Response.ContentType = "application/json";
             await http.Response.Body.WriteAsync(pending.Payload, http.RequestAborted);
         });
-        _app.MapPost($"{prefix}/invocation/{{id}}/response", (string id, HttpContext http) => CompleteAsync(id, http, InvocationOutcome.Response));
-        _app.MapPost($"{prefix}/invocation/{{id}}/error", (string id, HttpContext http) => CompleteAsync(id, http, InvocationOutcome.Error));
-        _app.MapPost($"{prefix}/init/error", async (HttpContext http) =>
+        _app.MapPost(RuntimeApiContract.InvocationResponseRoute, (string id, HttpContext http) => CompleteAsync(id, http, InvocationOutcome.Response));
+        _app.MapPost(RuntimeApiContract.InvocationErrorRoute, (string id, HttpContext http) => CompleteAsync(id, http, InvocationOutcome.Error));
+        _app.MapPost(RuntimeApiContract.InitErrorPath, async (HttpContext http) =>
         {
-            _initError.TrySetResult((http.Request.Headers[RuntimeApiClient.ErrorTypeHeader].ToString(), await ReadBodyAsync(http)));
+            _initError.TrySetResult((http.Request.Headers[RuntimeApiContract.ErrorTypeHeader].ToString(), await ReadBodyAsync(http)));
             return Results.Accepted();
         });
     }
@@ -109,7 +108,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
-        var errorType = outcome == InvocationOutcome.Error ? http.Request.Headers[RuntimeApiClient.ErrorTypeHeader].ToString() : null;
+        var errorType = outcome == InvocationOutcome.Error ? http.Request.Headers[RuntimeApiContract.ErrorTypeHeader].ToString() : null;
         pending.Answer.TrySetResult(new(pending.RequestId, outcome, body.ToArray(), errorType, pending.Deadline, DateTimeOffset.UtcNow));
         return Results.Accepted();
     }

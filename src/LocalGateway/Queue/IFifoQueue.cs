@@ -48,16 +48,12 @@ public interface IFifoQueue
         return deleted;
     }
 
-    /// <summary>
-    /// Sets the remaining visibility timeout of an in-flight message; zero makes it visible now.
-    /// Returns false when the handle is unknown, stale or the message is no longer in flight.
-    /// </summary>
-    Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
-
     Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Lists up to <paramref name="maxCount"/> dead letters, oldest first.</summary>
-    Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken);
+    /// <summary>Lists up to <paramref name="maxCount"/> dead letters, oldest first (for the developer console).</summary>
+    /// <exception cref="NotSupportedException">The backend keeps its dead letters elsewhere (Amazon SQS: read the DLQ in AWS).</exception>
+    Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(DeadLetterOperationsUnsupported);
 
     /// <summary>
     /// Moves dead letters back to the end of the queue (the DLQ redrive of Amazon SQS's console):
@@ -74,7 +70,7 @@ public interface IFifoQueue
     Task<bool> DeleteDeadLetterAsync(string messageId, CancellationToken cancellationToken) =>
         throw new NotSupportedException(DeadLetterOperationsUnsupported);
 
-    /// <summary>Why the default redrive and delete refuse: the backend keeps its dead letters elsewhere.</summary>
+    /// <summary>Why the default list, redrive and delete refuse: the backend keeps its dead letters elsewhere.</summary>
     const string DeadLetterOperationsUnsupported =
-        "This queue backend does not redrive or delete dead letters from the gateway; use Amazon SQS's console (\"Start DLQ redrive\") or its StartMessageMoveTask and DeleteMessage APIs.";
+        "This queue backend does not list, redrive or delete dead letters from the gateway; use Amazon SQS's console (\"Start DLQ redrive\") or its StartMessageMoveTask, ReceiveMessage and DeleteMessage APIs on the dead-letter queue.";
 }

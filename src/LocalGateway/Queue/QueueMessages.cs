@@ -39,6 +39,7 @@ public sealed record QueueStats(long Accepted, long Completed, long QueueDepth, 
 /// <summary>A message moved to the dead-letter queue.</summary>
 /// <param name="SentTimestamp">Unix time in milliseconds.</param>
 /// <param name="DeadLetteredTimestamp">Unix time in milliseconds.</param>
+/// <param name="Reason">Why: its receive count, and its last failure when the gateway saw it (e.g. the <c>@connections</c> 413).</param>
 public sealed record DeadLetter(
     string MessageId,
     string Body,

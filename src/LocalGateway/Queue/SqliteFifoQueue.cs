@@ -188,28 +188,6 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         return deleted;
     }
 
-    public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(receiptHandle);
-        QueueArguments.ValidateVisibilityTimeout(visibilityTimeout);
-        if (!ReceiptHandle.TryGetSequence(receiptHandle, out var sequence))
-        {
-            return false;
-        }
-
-        var changed = await LockedAsync(() =>
-        {
-            var now = Now();
-            return _store.ChangeVisibility(sequence, receiptHandle, now + (long)visibilityTimeout.TotalMilliseconds, now);
-        }, cancellationToken);
-        if (changed && visibilityTimeout == TimeSpan.Zero)
-        {
-            _signal.Pulse();
-        }
-
-        return changed;
-    }
-
     /// <summary>
     /// Told of every message the queue moves to the dead-letter queue, and asked for the message's
     /// last failure to record in its reason. Set once, before the queue is used.

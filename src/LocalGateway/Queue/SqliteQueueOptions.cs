@@ -1,3 +1,5 @@
+using SocketRelay.Application.Configuration;
+
 namespace SocketRelay.LocalGateway.Queue;
 
 /// <summary>Options of the embedded SQLite queue. The defaults are right for the local gateway.</summary>
@@ -15,12 +17,6 @@ public sealed class SqliteQueueOptions
     public int MaxReceiveCount { get; set; } = 5;
 
     /// <summary>
-    /// True (the default) makes every accepted message survive a power loss, not only a crash of
-    /// the process; false trades that for speed (SQLite <c>synchronous=NORMAL</c>).
-    /// </summary>
-    public bool SynchronousFull { get; set; } = true;
-
-    /// <summary>
     /// How often a long poll looks at the clock when nothing wakes it. A send, delete or visibility
     /// change wakes it at once; this only bounds how late an expired visibility timeout is noticed.
     /// </summary>
@@ -31,12 +27,30 @@ public sealed class SqliteQueueOptions
 
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFileName));
 
-    internal void Validate()
+    /// <summary>Every setting that cannot work, by property name.</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(DataDirectory);
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReceiveCount, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxReceiveCount, 1000);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdlePollInterval, TimeSpan.Zero);
-        ArgumentException.ThrowIfNullOrWhiteSpace(SenderId);
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            yield return new(nameof(DataDirectory), "is required: the directory for queue.db and its lock file");
+        }
+
+        if (MaxReceiveCount is < 1 or > 1000)
+        {
+            yield return new(nameof(MaxReceiveCount), $"must be 1–1000 (was {MaxReceiveCount})");
+        }
+
+        if (IdlePollInterval <= TimeSpan.Zero)
+        {
+            yield return new(nameof(IdlePollInterval), $"must be positive (was {IdlePollInterval})");
+        }
+
+        if (string.IsNullOrWhiteSpace(SenderId))
+        {
+            yield return new(nameof(SenderId), "is required: the SenderId attribute of every message");
+        }
     }
+
+    /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
+    public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(SqliteQueueOptions), Problems());
 }

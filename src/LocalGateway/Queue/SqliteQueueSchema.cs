@@ -105,7 +105,9 @@ internal static class SqliteQueueSchema
             throw new QueueStoreException($"The queue database '{path}' cannot use write-ahead logging (journal mode '{journalMode}').");
         }
 
-        Execute(connection, options.SynchronousFull ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        // Sends and deletes are fsync'd before they return; receives lower this for their own
+        // transaction only (SqliteQueueStore.Receive).
+        Execute(connection, "PRAGMA synchronous = FULL;");
     }
 
     private static void Migrate(SqliteConnection connection, string path)

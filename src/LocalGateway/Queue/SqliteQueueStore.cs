@@ -16,10 +16,9 @@ internal sealed class SqliteQueueStore : IDisposable
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted;
     private readonly SqliteCommand _selectDeliverable, _deliver, _deadLetter, _removeMessage;
-    private readonly SqliteCommand _delete, _countCompleted, _changeVisibility, _stats, _listDeadLetters, _releaseLeases;
+    private readonly SqliteCommand _delete, _countCompleted, _stats, _listDeadLetters, _releaseLeases;
     private readonly SqliteCommand _redriveDeadLetters, _removeDeadLetters;
     private readonly List<(string MessageId, string Reason)> _deadLettered = [];
-    private readonly bool _fullSync;
     private readonly SqliteCommand _relaxedSync;
     private readonly SqliteCommand _fullSyncAgain;
     private long _receiveBatch;
@@ -28,12 +27,6 @@ internal sealed class SqliteQueueStore : IDisposable
     {
         _connection = connection;
         _begin = Prepare("BEGIN IMMEDIATE;");
-        using (var mode = connection.CreateCommand())
-        {
-            mode.CommandText = "PRAGMA synchronous;";
-            _fullSync = Convert.ToInt64(mode.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= 2;
-        }
-
         _relaxedSync = Prepare("PRAGMA synchronous = NORMAL;");
         _fullSyncAgain = Prepare("PRAGMA synchronous = FULL;");
         _commit = Prepare("COMMIT;");
@@ -68,9 +61,6 @@ internal sealed class SqliteQueueStore : IDisposable
         _removeMessage = Prepare("DELETE FROM messages WHERE sequence = $sequence;", "$sequence");
         _delete = Prepare("DELETE FROM messages WHERE sequence = $sequence AND receipt_handle = $handle;", "$sequence", "$handle");
         _countCompleted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'completed';");
-        _changeVisibility = Prepare(
-            "UPDATE messages SET visible_at = $visibleAt WHERE sequence = $sequence AND receipt_handle = $handle AND visible_at > $now;",
-            "$visibleAt", "$sequence", "$handle", "$now");
         _stats = Prepare(
             """
             SELECT (SELECT value FROM counters WHERE name = 'accepted'),
@@ -127,11 +117,6 @@ internal sealed class SqliteQueueStore : IDisposable
     /// </summary>
     public IReadOnlyList<ReceivedMessage> Receive(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId)
     {
-        if (!_fullSync)
-        {
-            return ReceiveInTransaction(maxMessages, now, visibleAt, maxReceiveCount, senderId);
-        }
-
         _relaxedSync.ExecuteNonQuery();
         try
         {
@@ -206,9 +191,6 @@ internal sealed class SqliteQueueStore : IDisposable
 
         return (IReadOnlyList<bool>)deleted;
     });
-
-    public bool ChangeVisibility(long sequence, string receiptHandle, long visibleAt, long now) =>
-        Run(_changeVisibility, visibleAt, sequence, receiptHandle, now).ExecuteNonQuery() == 1;
 
     public QueueStats GetStats(long now)
     {

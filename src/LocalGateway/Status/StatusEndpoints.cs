@@ -1,7 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SocketRelay.LocalGateway.ApiGateway;
 
 namespace SocketRelay.LocalGateway.Status;
 
@@ -22,9 +22,6 @@ public static class StatusEndpoints
         return endpoints;
     }
 
-    private static bool IsLoopback(HttpContext http) => IsCallerAllowed(http.Connection.RemoteIpAddress);
-
     /// <summary>The status has no authentication, so only this machine may read it.</summary>
-    internal static bool IsCallerAllowed(IPAddress? remote) =>
-        remote is not null && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+    private static bool IsLoopback(HttpContext http) => LoopbackCallers.IsAllowed(http.Connection.RemoteIpAddress);
 }

@@ -129,6 +129,42 @@ public class BatchProcessorFailureTests
     }
 
     [Fact]
+    public async Task A_message_the_reply_handler_can_never_process_is_reported_alone_and_its_group_goes_on()
+    {
+        var handler = Substitute.For<IReplyHandler>();
+        handler.HandleAsync(Arg.Any<QueuedMessage>(), Arg.Any<CancellationToken>())
+            .Returns(call => call.Arg<QueuedMessage>().MessageId.Value == "a1"
+                ? throw new UnprocessableMessageException("quantity must be positive")
+                : ValueTask.FromResult<Reply?>(Reply.EchoOf(call.Arg<QueuedMessage>())));
+        var fixture = new BatchFixture { ReplyHandler = handler };
+
+        var result = await fixture.RunAsync([Message("a1", "A"), Message("a2", "A"), Message("a3", "A"), Message("b1", "B")]);
+
+        // Held back, a2 and a3 would be received again with a1 on every retry and dead-lettered with it (ADR-008).
+        Assert.Equal(["a1"], result.FailedIds());
+        Assert.Equal(["a2", "a3", "b1"], fixture.Sent.Order());
+        Assert.Equal(3, result.Delivered);
+        var error = Assert.Single(fixture.Logger.AtOrAbove(LogLevel.Error));
+        Assert.Contains("quantity must be positive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_the_unprocessable_exception_parks_alone_an_exception_wrapping_it_still_holds_the_group_back()
+    {
+        var handler = Substitute.For<IReplyHandler>();
+        handler.HandleAsync(Arg.Any<QueuedMessage>(), Arg.Any<CancellationToken>())
+            .Returns(call => call.Arg<QueuedMessage>().MessageId.Value == "a1"
+                ? throw new InvalidOperationException("dependency failed", new UnprocessableMessageException("inner"))
+                : ValueTask.FromResult<Reply?>(Reply.EchoOf(call.Arg<QueuedMessage>())));
+        var fixture = new BatchFixture { ReplyHandler = handler };
+
+        var result = await fixture.RunAsync([Message("a1", "A"), Message("a2", "A")]);
+
+        Assert.Equal(["a1", "a2"], result.FailedIds());
+        Assert.Empty(fixture.Sent);
+    }
+
+    [Fact]
     public async Task Failures_are_reported_in_batch_order_across_groups()
     {
         var fixture = new BatchFixture()

@@ -10,6 +10,7 @@ using SocketRelay.Deployment.Tests.Vtl;
 using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Deployment.Tests.MappingTemplate;
 
@@ -94,15 +95,8 @@ public sealed class LocalGatewayContractTests(SynthesizedTemplateFixture fixture
 
         public IReadOnlyList<OutgoingMessage> Messages => [.. _sent];
 
-        public async Task WaitForCountAsync(int count)
-        {
-            var until = DateTime.UtcNow.AddSeconds(10);
-            while (_sent.Count < count)
-            {
-                Assert.True(DateTime.UtcNow < until, $"the gateway queued {_sent.Count} of {count} frames");
-                await Task.Delay(5);
-            }
-        }
+        public Task WaitForCountAsync(int count) =>
+            Eventually.TrueAsync(() => _sent.Count >= count, TimeSpan.FromSeconds(10), $"{count} queued frames");
 
         public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
@@ -115,11 +109,6 @@ public sealed class LocalGatewayContractTests(SynthesizedTemplateFixture fixture
 
         public Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken) => Task.FromResult(false);
 
-        public Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken) => Task.FromResult(false);
-
         public Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken) => Task.FromResult(new QueueStats(_sent.Count, 0, _sent.Count, 0, 0));
-
-        public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<DeadLetter>>([]);
     }
 }

@@ -1,9 +1,11 @@
+using SocketRelay.TestSupport;
+
 namespace SocketRelay.Deployment.Tests.Support;
 
-/// <summary>Where things are in the repository, found from the test assembly by walking up to Solution.sln.</summary>
+/// <summary>Where things are in the repository, below the repository root (<see cref="RepositoryRoot"/>).</summary>
 public static class RepositoryLayout
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     public static string DeployDirectory { get; } = Path.Combine(Root, "deploy");
 
@@ -18,17 +20,4 @@ public static class RepositoryLayout
         Path.Combine(DeployDirectory, ".serverless", "cloudformation-template-update-stack.json");
 
     public static string MappingTemplateRenderer { get; } = Path.Combine(DeployDirectory, "test", "render-mapping-template.js");
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Solution.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Solution.sln not found above " + AppContext.BaseDirectory);
-    }
 }

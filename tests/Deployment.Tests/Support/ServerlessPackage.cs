@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Deployment.Tests.Support;
 
@@ -13,21 +14,10 @@ public static class ServerlessPackage
     public const string Stage = "production";
     public const string Region = "us-east-1";
 
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static CloudFormationTemplate? _template;
+    private static readonly RunOnce<CloudFormationTemplate> Template = new(PackageAsync);
 
-    public static async Task<CloudFormationTemplate> GetTemplateAsync()
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            return _template ??= await PackageAsync();
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    /// <summary>The synthesized CloudFormation template, packaging it on the first call of a test run.</summary>
+    public static Task<CloudFormationTemplate> GetTemplateAsync() => Template.GetAsync();
 
     private static async Task<CloudFormationTemplate> PackageAsync()
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Infrastructure.Configuration;
 
 namespace SocketRelay.Infrastructure.Tests.Configuration;
@@ -51,7 +52,7 @@ public class FunctionSettingsTests
     [Fact]
     public void A_missing_endpoint_is_reported_by_name_with_an_example()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Load(("AWS_REGION", "us-east-1")));
+        var error = Assert.Throws<InvalidOptionsException>(() => Load(("AWS_REGION", "us-east-1")));
 
         Assert.Contains("WEBSOCKET_API_ENDPOINT is required, e.g. https://{api-id}.execute-api.{region}.amazonaws.com/{stage}", error.Message, StringComparison.Ordinal);
     }
@@ -59,12 +60,15 @@ public class FunctionSettingsTests
     [Fact]
     public void Every_problem_is_reported_at_once()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Load(
+        var error = Assert.Throws<InvalidOptionsException>(() => Load(
             ("WEBSOCKET_API_ENDPOINT", "ftp://nope"), ("SOCKETRELAY_MAX_CONCURRENT_GROUPS", "0"), ("SOCKETRELAY_RETRY_BASE_DELAY_MS", "abc")));
 
         Assert.Contains("WEBSOCKET_API_ENDPOINT must be an absolute http(s) URL (was 'ftp://nope')", error.Message, StringComparison.Ordinal);
         Assert.Contains("AWS_REGION is required", error.Message, StringComparison.Ordinal);
         Assert.Contains("SOCKETRELAY_MAX_CONCURRENT_GROUPS must be a whole number of at least 1 (was '0')", error.Message, StringComparison.Ordinal);
         Assert.Contains("SOCKETRELAY_RETRY_BASE_DELAY_MS must be a whole number of at least 1 (was 'abc')", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            ["WEBSOCKET_API_ENDPOINT", "AWS_REGION", "SOCKETRELAY_MAX_CONCURRENT_GROUPS", "SOCKETRELAY_RETRY_BASE_DELAY_MS"],
+            error.Problems.Select(p => p.Name));
     }
 }

@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using NSubstitute;
 using SocketRelay.Domain.Delivery;
 using SocketRelay.Infrastructure.Connections;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Connections;
 
@@ -13,13 +14,13 @@ public sealed class ConnectionsApiNotifierOutcomeTests : IAsyncLifetime
     private const string ConnectionId = "Nw8cKeOFvHcCIhw=";
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(8);
 
-    private LoopbackConnectionsApi _api = null!;
+    private FakeConnectionsApi _api = null!;
 
     private Uri Endpoint => new(_api.BaseAddress, "prod");
 
     private static DateTimeOffset InAMinute => DateTimeOffset.UtcNow.AddMinutes(1);
 
-    public async Task InitializeAsync() => _api = await LoopbackConnectionsApi.StartAsync();
+    public async Task InitializeAsync() => _api = await FakeConnectionsApi.StartAsync();
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
@@ -35,7 +36,7 @@ public sealed class ConnectionsApiNotifierOutcomeTests : IAsyncLifetime
     [InlineData(503, DeliveryOutcome.FailedTransient)]
     public async Task Maps_the_status_code_to_a_delivery_outcome(int status, DeliveryOutcome expected)
     {
-        _api.Respond = LoopbackConnectionsApi.AnswerWith(status, """{"message":"from the endpoint"}""");
+        _api.Respond = FakeConnectionsApi.AnswerWith(status, """{"message":"from the endpoint"}""");
         using var harness = new NotifierHarness(Endpoint);
 
         var result = await harness.Notifier.SendAsync(NotifierHarness.ReplyTo(ConnectionId), InAMinute, CancellationToken.None);
@@ -50,7 +51,7 @@ public sealed class ConnectionsApiNotifierOutcomeTests : IAsyncLifetime
     [InlineData(503)]
     public async Task A_failure_detail_names_the_status_code_and_the_start_of_the_response_body(int status)
     {
-        _api.Respond = LoopbackConnectionsApi.AnswerWith(status, """{"message":"Forbidden"}""" + new string('x', 2000));
+        _api.Respond = FakeConnectionsApi.AnswerWith(status, """{"message":"Forbidden"}""" + new string('x', 2000));
         using var harness = new NotifierHarness(Endpoint);
 
         var result = await harness.Notifier.SendAsync(NotifierHarness.ReplyTo(ConnectionId), InAMinute, CancellationToken.None);

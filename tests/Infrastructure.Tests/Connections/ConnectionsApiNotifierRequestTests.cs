@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using SocketRelay.Domain.Delivery;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Connections;
 
@@ -13,21 +15,26 @@ public sealed class ConnectionsApiNotifierRequestTests : IAsyncLifetime
 
     private static readonly DateTimeOffset Now = new(2024, 5, 6, 7, 8, 9, TimeSpan.Zero);
 
-    private LoopbackConnectionsApi _api = null!;
+    private FakeConnectionsApi _api = null!;
 
-    public async Task InitializeAsync() => _api = await LoopbackConnectionsApi.StartAsync();
+    public async Task InitializeAsync() => _api = await FakeConnectionsApi.StartAsync();
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    /// <summary>Sends one reply (<see cref="AwkwardMessage"/> to <see cref="Base64ConnectionId"/>) to the stage and returns what the endpoint received.</summary>
+    private async Task<(DeliveryResult Result, ConnectionsRequest Request)> SendOneAsync(string stage, string? sessionToken = null)
+    {
+        using var harness = new NotifierHarness(new Uri(_api.BaseAddress, stage), new FakeTimeProvider(Now), sessionToken);
+        var result = await harness.Notifier.SendAsync(NotifierHarness.ReplyTo(Base64ConnectionId, AwkwardMessage), Now.AddMinutes(1), CancellationToken.None);
+        return (result, Assert.Single(_api.Requests));
+    }
 
     [Fact]
     public async Task Posts_the_reply_envelope_as_json_to_the_stage_connections_path_of_the_url_encoded_id()
     {
-        using var harness = new NotifierHarness(new Uri(_api.BaseAddress, "prod"), new FakeTimeProvider(Now), SessionToken);
-
-        var result = await harness.Notifier.SendAsync(NotifierHarness.ReplyTo(Base64ConnectionId, AwkwardMessage), Now.AddMinutes(1), CancellationToken.None);
+        var (result, request) = await SendOneAsync("prod", SessionToken);
 
         Assert.True(result.IsDone);
-        var request = Assert.Single(_api.Requests);
         Assert.Equal("POST", request.Method);
         Assert.Equal("/prod/@connections/L0SM9cOF%2BvHc%2FCIhw%3D", request.RawTarget);
         Assert.Equal("application/json", request.Header("Content-Type"));
@@ -44,11 +51,8 @@ public sealed class ConnectionsApiNotifierRequestTests : IAsyncLifetime
     [Fact]
     public async Task Signs_for_execute_api_in_the_region_with_the_session_token_and_the_signature_verifies()
     {
-        using var harness = new NotifierHarness(new Uri(_api.BaseAddress, "prod"), new FakeTimeProvider(Now), SessionToken);
+        var (_, request) = await SendOneAsync("prod", SessionToken);
 
-        await harness.Notifier.SendAsync(NotifierHarness.ReplyTo(Base64ConnectionId, AwkwardMessage), Now.AddMinutes(1), CancellationToken.None);
-
-        var request = Assert.Single(_api.Requests);
         Assert.Equal("20240506T070809Z", request.Header("X-Amz-Date"));
         Assert.Equal(SessionToken, request.Header("X-Amz-Security-Token"));
         var authorization = IndependentSigV4Verifier.Parse(request.Header("Authorization"));
@@ -62,11 +66,8 @@ public sealed class ConnectionsApiNotifierRequestTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_session_token_sends_no_token_header_and_the_signature_still_verifies()
     {
-        using var harness = new NotifierHarness(new Uri(_api.BaseAddress, "dev/"), new FakeTimeProvider(Now));
+        var (_, request) = await SendOneAsync("dev/");
 
-        await harness.Notifier.SendAsync(NotifierHarness.ReplyTo(Base64ConnectionId), Now.AddMinutes(1), CancellationToken.None);
-
-        var request = Assert.Single(_api.Requests);
         Assert.Equal("/dev/@connections/L0SM9cOF%2BvHc%2FCIhw%3D", request.RawTarget);
         Assert.False(request.Headers.ContainsKey("X-Amz-Security-Token"));
         var authorization = IndependentSigV4Verifier.Parse(request.Header("Authorization"));
@@ -77,11 +78,8 @@ public sealed class ConnectionsApiNotifierRequestTests : IAsyncLifetime
     [Fact]
     public async Task A_signature_made_with_another_secret_does_not_verify()
     {
-        using var harness = new NotifierHarness(new Uri(_api.BaseAddress, "prod"), new FakeTimeProvider(Now));
+        var (_, request) = await SendOneAsync("prod");
 
-        await harness.Notifier.SendAsync(NotifierHarness.ReplyTo(Base64ConnectionId), Now.AddMinutes(1), CancellationToken.None);
-
-        var request = Assert.Single(_api.Requests);
         Assert.NotEqual(
             IndependentSigV4Verifier.ExpectedSignature(request, "another-secret"),
             IndependentSigV4Verifier.Parse(request.Header("Authorization")).Signature);

@@ -1,3 +1,4 @@
+using SocketRelay.Application.Configuration;
 using SocketRelay.Infrastructure.Connections;
 
 namespace SocketRelay.Infrastructure.Tests.Connections;
@@ -30,9 +31,18 @@ public class ConnectionsApiOptionsTests
             Region = region,
         };
 
-        var exception = Assert.Throws<ArgumentException>(options.Validate);
+        var exception = Assert.Throws<InvalidOptionsException>(options.Validate);
 
         Assert.Equal(setting, exception.ParamName);
         Assert.Contains(reason, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_unusable_setting_is_reported_at_once_by_name()
+    {
+        var exception = Assert.Throws<InvalidOptionsException>(new ConnectionsApiOptions { Endpoint = new Uri("ftp://example.com/prod"), Region = "US East 1" }.Validate);
+
+        Assert.Equal(["Endpoint", "Region"], exception.Problems.Select(p => p.Name));
+        Assert.Equal("Invalid ConnectionsApiOptions: Endpoint must be an absolute http or https URL (was 'ftp://example.com/prod'); Region must be an AWS region name such as us-east-1 (was 'US East 1')", exception.Message);
     }
 }

@@ -1,8 +1,10 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Application.Ports;
 using SocketRelay.Domain.Delivery;
 using SocketRelay.Infrastructure.Connections;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Connections;
 
@@ -11,7 +13,7 @@ public class ConnectionsRegistrationTests
     [Fact]
     public async Task The_registered_notifier_posts_through_the_http_client_factory_with_the_configured_endpoint()
     {
-        await using var api = await LoopbackConnectionsApi.StartAsync();
+        await using var api = await FakeConnectionsApi.StartAsync();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IAwsCredentialsProvider>(
             new StaticAwsCredentialsProvider(new ImmutableCredentials(NotifierHarness.AccessKey, NotifierHarness.SecretKey, null)));
@@ -52,7 +54,7 @@ public class ConnectionsRegistrationTests
     {
         var services = new ServiceCollection();
 
-        var exception = Assert.Throws<ArgumentException>(
+        var exception = Assert.Throws<InvalidOptionsException>(
             () => services.AddConnectionsApiNotifier(options => options.Region = "us-east-1"));
 
         Assert.Equal(nameof(ConnectionsApiOptions.Endpoint), exception.ParamName);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Connections;
 
@@ -25,7 +26,7 @@ public static class IndependentSigV4Verifier
         return new ParsedAuthorization(scope[0], scope[1], scope[2], scope[3], scope[4], parts["SignedHeaders"].Split(';'), parts["Signature"]);
     }
 
-    public static string ExpectedSignature(CapturedRequest request, string secretKey)
+    public static string ExpectedSignature(ConnectionsRequest request, string secretKey)
     {
         var authorization = Parse(request.Header("Authorization"));
         var amzDate = request.Header("X-Amz-Date");

@@ -7,7 +7,7 @@ using Serilog.Parsing;
 using SocketRelay.Infrastructure.Connections;
 using SocketRelay.Infrastructure.Logging;
 using SocketRelay.Infrastructure.Tests.Connections;
-using SocketRelay.Tests.Shared;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Infrastructure.Tests.Logging;
 
@@ -113,8 +113,8 @@ public sealed partial class LogKeySchemaTests
     [Fact]
     public async Task The_connections_client_debug_lines_use_the_same_keys_as_the_Application()
     {
-        await using var api = await LoopbackConnectionsApi.StartAsync();
-        api.Respond = LoopbackConnectionsApi.AnswerWith(410);
+        await using var api = await FakeConnectionsApi.StartAsync();
+        api.Respond = FakeConnectionsApi.AnswerWith(410);
         using var logs = new CapturedLambdaLogs(CapturedLambdaLogs.With(("POWERTOOLS_LOG_LEVEL", "Debug")));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var notifier = new ConnectionsApiNotifier(

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Application.Ports;
 using SocketRelay.Domain.Delivery;
 using SocketRelay.Domain.Identifiers;
@@ -108,15 +109,28 @@ public class ResilientConnectionNotifierTests
     }
 
     [Fact]
-    public async Task Jitter_keeps_each_back_off_between_half_and_all_of_its_exponential_value()
+    public async Task Jitter_places_each_back_off_between_half_and_all_of_its_exponential_value_as_the_randomizer_draws()
     {
+        var draws = new Queue<double>([0.0, 1.0, 0.5, 0.25]);
         _options.UseJitter = true;
+        _options.Randomizer = draws.Dequeue;
         Answer(DeliveryResult.Transient("429"));
 
         await SendAsync();
 
-        var expected = new[] { 100, 200, 400, 800 };
-        Assert.All(Gaps().Zip(expected), pair => Assert.InRange(pair.First.TotalMilliseconds, (pair.Second / 2) - 10, pair.Second + 20));
+        Assert.Empty(draws);
+        var expected = new[] { 50, 200, 300, 500 }; // 100 × (½ + ½·0), 200 × (½ + ½·1), 400 × (½ + ½·0.5), 800 × (½ + ½·0.25)
+        Assert.Equal(expected.Length, Gaps().Length);
+        Assert.All(Gaps().Zip(expected), pair => Assert.InRange(pair.First.TotalMilliseconds, pair.Second, pair.Second + 20));
+    }
+
+    [Fact]
+    public void Jitter_draws_from_a_shared_random_source_unless_told_otherwise()
+    {
+        var draws = Enumerable.Range(0, 20).Select(_ => new NotificationRetryOptions().Randomizer()).ToArray();
+
+        Assert.All(draws, d => Assert.InRange(d, 0.0, 1.0));
+        Assert.True(draws.Distinct().Count() > 1, "every draw was the same value");
     }
 
     [Fact]
@@ -203,7 +217,9 @@ public class ResilientConnectionNotifierTests
     {
         _options.BaseDelay = TimeSpan.Zero;
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ResilientConnectionNotifier(_inner, _options, _time, NullLogger<ResilientConnectionNotifier>.Instance));
-        Assert.Equal("Retry:BaseDelay", error.ParamName);
+        _options.AttemptTimeout = TimeSpan.FromSeconds(-1);
+
+        var error = Assert.Throws<InvalidOptionsException>(() => new ResilientConnectionNotifier(_inner, _options, _time, NullLogger<ResilientConnectionNotifier>.Instance));
+        Assert.Equal(["BaseDelay", "AttemptTimeout"], error.Problems.Select(p => p.Name));
     }
 }

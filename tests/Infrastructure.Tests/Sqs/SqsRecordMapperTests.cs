@@ -87,6 +87,38 @@ public class SqsRecordMapperTests
         Assert.Equal(["a", "b"], items.Select(i => i.GroupId.Value));
     }
 
+    [Theory]
+    [InlineData(129)]
+    [InlineData(256)]
+    public void A_record_with_a_long_message_id_and_an_invalid_group_is_invalid_not_a_failed_batch(int idLength)
+    {
+        var id = new string('m', idLength);
+        var items = SqsRecordMapper.ToBatch(new SqsEvent { Records = [Record(id: id, group: "bad group"), Record(id: "next")] });
+
+        var invalid = Assert.IsType<BatchItem.Invalid>(items[0]);
+        Assert.Equal(id, invalid.MessageId.Value);
+        Assert.StartsWith("MessageGroupId character at position 3", invalid.Reason, StringComparison.Ordinal);
+        Assert.Equal(OwnGroupOf(id), invalid.GroupId.Value);
+        Assert.IsType<BatchItem.Valid>(items[1]);
+    }
+
+    [Theory]
+    [InlineData(129)]
+    [InlineData(256)]
+    public void A_standard_queue_record_with_a_long_message_id_is_its_own_group(int idLength)
+    {
+        var first = new string('a', idLength);
+        var second = new string('b', idLength);
+
+        var items = SqsRecordMapper.ToBatch(new SqsEvent { Records = [Record(id: first, group: null), Record(id: second, group: null)] });
+
+        Assert.Equal([first, second], items.Select(i => Assert.IsType<BatchItem.Valid>(i).Message.MessageId.Value));
+        Assert.Equal([OwnGroupOf(first), OwnGroupOf(second)], items.Select(i => i.GroupId.Value));
+    }
+
+    private static string OwnGroupOf(string messageId) =>
+        "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(messageId)));
+
     [Fact]
     public void A_missing_receive_count_reads_as_one()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.Lambda.Tests.Support;
 
@@ -11,29 +12,16 @@ namespace SocketRelay.Lambda.Tests.Support;
 /// </summary>
 public static class BootstrapPublisher
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static string? _published;
+    private static readonly RunOnce<string> Published = new(PublishAsync);
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    public static async Task<string> GetAsync()
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            return _published ??= await PublishAsync();
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    /// <summary>The path of the published <c>bootstrap</c>, publishing it on the first call of a test run.</summary>
+    public static Task<string> GetAsync() => Published.GetAsync();
 
     private static async Task<string> PublishAsync()
     {
         var sources = SourceFiles().ToList();
         var hash = Hash(sources);
-        var work = Path.Combine(RepositoryRoot, "artifacts", "aot-bootstrap");
+        var work = Path.Combine(RepositoryRoot.Path, "artifacts", "aot-bootstrap");
         var output = Path.Combine(work, "publish");
         var binary = Path.Combine(output, "bootstrap");
         var stamp = Path.Combine(work, "sources.sha256");
@@ -50,7 +38,7 @@ public static class BootstrapPublisher
 
         foreach (var file in sources)
         {
-            var target = Path.Combine(copy, Path.GetRelativePath(RepositoryRoot, file));
+            var target = Path.Combine(copy, Path.GetRelativePath(RepositoryRoot.Path, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, overwrite: true);
         }
@@ -64,12 +52,12 @@ public static class BootstrapPublisher
     {
         foreach (var name in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig" })
         {
-            yield return Path.Combine(RepositoryRoot, name);
+            yield return Path.Combine(RepositoryRoot.Path, name);
         }
 
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "src"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var relative = Path.GetRelativePath(RepositoryRoot, file);
+            var relative = Path.GetRelativePath(RepositoryRoot.Path, file);
             if (!relative.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
                 !relative.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
                 !relative.StartsWith(Path.Combine("src", "LocalGateway"), StringComparison.Ordinal))
@@ -84,7 +72,7 @@ public static class BootstrapPublisher
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var file in files)
         {
-            sha.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(RepositoryRoot, file)));
+            sha.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(RepositoryRoot.Path, file)));
             sha.AppendData(File.ReadAllBytes(file));
         }
 
@@ -107,18 +95,5 @@ public static class BootstrapPublisher
         {
             throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Solution.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Solution.sln not found above " + AppContext.BaseDirectory);
     }
 }

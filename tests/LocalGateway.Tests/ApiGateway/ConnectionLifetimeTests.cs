@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Time.Testing;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.ApiGateway;
 
@@ -44,7 +45,7 @@ public sealed class ConnectionLifetimeTests : IAsyncLifetime
         Assert.Equal(1, _gateway.Registry.Count);
         using var response = await _gateway.PostAsync(client.ConnectionId, "open"u8.ToArray());
         Assert.Equal("open", await client.ReceiveTextAsync());
-        Assert.Equal("2026-01-01T00:09:00.000Z", _gateway.Registry.Snapshot()[0].LastActiveAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("2026-01-01T00:09:00.000Z", _gateway.Registry.Connections.Single().LastActiveAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

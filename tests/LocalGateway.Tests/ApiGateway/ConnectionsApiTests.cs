@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using SocketRelay.LocalGateway.ApiGateway;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.ApiGateway;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.ApiGateway;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.ApiGateway;
 
@@ -71,7 +72,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
         _clients.Add(socket);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await socket.ConnectAsync(WebSocketUri, timeout.Token);
-        var registered = await Eventually.ValueAsync(() => Registry.Snapshot().Select(c => c.ConnectionId.Value).Except(_knownIds).SingleOrDefault());
+        var registered = await Eventually.ValueAsync(() => Registry.Connections.Select(c => c.Id.Value).Except(_knownIds).SingleOrDefault());
         _knownIds.Add(registered);
         return new TestClient(socket, registered);
     }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.ApiGateway;
 

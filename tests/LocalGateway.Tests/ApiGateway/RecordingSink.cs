@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SocketRelay.LocalGateway.ApiGateway;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.ApiGateway;
 

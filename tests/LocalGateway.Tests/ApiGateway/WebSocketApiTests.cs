@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.ApiGateway;
 
@@ -137,7 +138,7 @@ public sealed class WebSocketApiTests : IAsyncLifetime
     {
         var client = await _gateway.ConnectAsync(userAgent: "registry-test/1.0");
 
-        var snapshot = Assert.Single(_gateway.Registry.Snapshot());
+        var snapshot = Assert.Single(_gateway.Registry.Connections).ToSnapshot();
         Assert.Equal(1, _gateway.Registry.Count);
         Assert.Equal("registry-test/1.0", snapshot.UserAgent);
         Assert.Equal("127.0.0.1", snapshot.SourceIp);

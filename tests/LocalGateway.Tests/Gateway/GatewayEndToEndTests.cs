@@ -1,6 +1,6 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using SocketRelay.Infrastructure.Serialization;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -93,7 +93,7 @@ public class GatewayEndToEndTests(GatewayFixture fixture) : IClassFixture<Gatewa
 
         Assert.Equal("{\"MessageGroupId\":\"shared\",\"who\":\"stayer\"}", Parse(await staying.ReceiveTextAsync()).Message);
         var completedBefore = before.GetProperty("completed").GetInt64();
-        await WaitForStatusAsync(status => status.GetProperty("completed").GetInt64() - completedBefore >= 2);
+        await WaitForStatusAsync(status => status.Completed - completedBefore >= 2);
         Assert.Contains("is gone; message counted done", fixture.FunctionLogs.ToString(), StringComparison.Ordinal);
     }
 
@@ -112,24 +112,21 @@ public class GatewayEndToEndTests(GatewayFixture fixture) : IClassFixture<Gatewa
         }
 
         Assert.True(status.GetProperty("connections").GetInt32() >= 1);
-        Assert.True(status.GetProperty("accepted").GetInt64() >= 1);
+        var drained = await WaitForStatusAsync(c => c.IsDrained && c.Completed >= 1);
+        Assert.True(drained.Accepted >= 1, $"the message sent was not counted: {drained}");
+        Assert.Equal(drained.Accepted, drained.Completed + drained.DlqDepth);
     }
 
     /// <summary>A reply reaches its client just before the poller deletes its message, so counters catch up a moment later.</summary>
-    private async Task WaitForStatusAsync(Func<JsonElement, bool> condition)
+    private async Task<GatewayCounters> WaitForStatusAsync(Func<GatewayCounters, bool> condition)
     {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        JsonElement status;
-        while (!condition(status = await StatusAsync()))
-        {
-            Assert.True(DateTime.UtcNow < until, $"status never reached the expected state: {status}");
-            await Task.Delay(50);
-        }
+        using var status = new GatewayStatusProbe(fixture.Gateway.HttpUrl);
+        return await status.WaitForAsync(condition, TimeSpan.FromSeconds(10));
     }
 
     private async Task<JsonElement> StatusAsync()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Gateway.HttpUrl };
-        return await http.GetFromJsonAsync<JsonElement>("/_local/status");
+        using var status = new GatewayStatusProbe(fixture.Gateway.HttpUrl);
+        return await status.ReadJsonAsync();
     }
 }

@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
-using SocketRelay.Tests.Shared;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 

@@ -1,8 +1,7 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -29,8 +28,8 @@ public sealed class GatewayRestartTests : IDisposable
 
         await using var second = await StartAsync();
         var reopened = await StatusAsync(second);
-        Assert.Equal(5, reopened.GetProperty("accepted").GetInt64());
-        Assert.Equal(5, reopened.GetProperty("completed").GetInt64());
+        Assert.Equal(5, reopened.Accepted);
+        Assert.Equal(5, reopened.Completed);
 
         await SendAndReceiveAsync(second, 1);
         await WaitUntilDrainedAsync(second, expectedAccepted: 6);
@@ -41,8 +40,10 @@ public sealed class GatewayRestartTests : IDisposable
     {
         await using var first = await StartAsync();
 
-        var error = await Assert.ThrowsAsync<QueueStoreException>(StartAsync);
+        var error = await Assert.ThrowsAsync<GatewayStartException>(StartAsync);
 
+        Assert.IsType<QueueStoreException>(error.InnerException);
+        Assert.StartsWith("--data-dir ", error.Message, StringComparison.Ordinal);
         Assert.Contains(Path.GetFullPath(_dataDir), error.Message, StringComparison.Ordinal);
     }
 
@@ -63,25 +64,13 @@ public sealed class GatewayRestartTests : IDisposable
 
     private static async Task WaitUntilDrainedAsync(GatewayHost gateway, long expectedAccepted)
     {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var status = await StatusAsync(gateway);
-            var accepted = status.GetProperty("accepted").GetInt64();
-            var settled = status.GetProperty("completed").GetInt64() + status.GetProperty("dlqDepth").GetInt64();
-            if (accepted == expectedAccepted && settled == accepted && status.GetProperty("inFlight").GetInt64() == 0)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"never drained: {status}");
-            await Task.Delay(50);
-        }
+        using var status = new GatewayStatusProbe(gateway.HttpUrl);
+        await status.WaitForAsync(c => c.Accepted == expectedAccepted && c.IsDrainedAndBalanced, TimeSpan.FromSeconds(10));
     }
 
-    private static async Task<JsonElement> StatusAsync(GatewayHost gateway)
+    private static async Task<GatewayCounters> StatusAsync(GatewayHost gateway)
     {
-        using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
-        return await http.GetFromJsonAsync<JsonElement>("/_local/status");
+        using var status = new GatewayStatusProbe(gateway.HttpUrl);
+        return await status.ReadAsync();
     }
 }

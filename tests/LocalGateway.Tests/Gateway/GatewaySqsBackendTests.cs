@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Tests.Queue.Sqs;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -55,15 +56,8 @@ public sealed class GatewaySqsBackendTests
             });
         }
 
-        public async Task WaitForDeleteAsync(string handle)
-        {
-            var until = DateTime.UtcNow.AddSeconds(10);
-            while (!_deleted.Contains(handle))
-            {
-                Assert.True(DateTime.UtcNow < until, $"{handle} was never deleted");
-                await Task.Delay(20);
-            }
-        }
+        public Task WaitForDeleteAsync(string handle) =>
+            Eventually.TrueAsync(() => _deleted.Contains(handle), TimeSpan.FromSeconds(10), $"the delete of {handle}");
 
         private SqsReply Send(JsonElement request)
         {

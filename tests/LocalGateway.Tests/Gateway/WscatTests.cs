@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -25,7 +26,7 @@ public partial class WscatTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [GeneratedRegex("""^\{"connectionId":"[A-Za-z0-9+/=]{16,}","requestId":"[A-Za-z0-9+/=]{16,}","message":"\{\\"MessageGroupId\\":\\"test\\",\\"data\\":\\"hello world\\"\}"\}$""")]
     private static partial Regex SeedReply();
 
-    private static string ToolsDirectory { get; } = FindToolsDirectory();
+    private static string ToolsDirectory { get; } = RepositoryRoot.Combine("tests", "tools");
 
     private static async Task<string> EnsureWscatAsync()
     {
@@ -81,18 +82,5 @@ public partial class WscatTests(GatewayFixture fixture) : IClassFixture<GatewayF
 
         Assert.True(process.ExitCode == 0, $"{command} exited {process.ExitCode}: {await stderr}");
         return await stdout;
-    }
-
-    private static string FindToolsDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Solution.sln")))
-            {
-                return Path.Combine(dir.FullName, "tests", "tools");
-            }
-        }
-
-        throw new InvalidOperationException("Solution.sln not found above " + AppContext.BaseDirectory);
     }
 }

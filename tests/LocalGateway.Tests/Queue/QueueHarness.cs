@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using SocketRelay.LocalGateway.Queue;
 
@@ -49,9 +50,37 @@ internal sealed class QueueHarness : IDisposable
 
     public Task<QueueStats> StatsAsync() => Queue.GetStatsAsync(CancellationToken.None);
 
+    /// <summary>
+    /// The dead-letter table, oldest first, read as a user inspects it: a second, read-only
+    /// connection to <c>queue.db</c> while the queue is open.
+    /// </summary>
+    public IReadOnlyList<DeadLetterRow> DeadLetters()
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Options.DatabasePath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString();
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body, group_id, receive_count, reason FROM dead_letters ORDER BY sequence;";
+        using var reader = command.ExecuteReader();
+        var rows = new List<DeadLetterRow>();
+        while (reader.Read())
+        {
+            rows.Add(new DeadLetterRow(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3)));
+        }
+
+        return rows;
+    }
+
     public void Dispose()
     {
         Queue.Dispose();
         Directory.Delete(Options.DataDirectory, recursive: true);
     }
 }
+
+internal sealed record DeadLetterRow(string Body, string GroupId, int ReceiveCount, string Reason);

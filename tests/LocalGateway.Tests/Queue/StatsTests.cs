@@ -9,23 +9,23 @@ public sealed class StatsTests : IDisposable
     [Fact]
     public async Task Stats_count_accepted_completed_waiting_in_flight_and_dead_lettered_messages()
     {
-        await _harness.SendAsync("done", group: "a");
         await _harness.SendAsync("in flight", group: "b");
+        Assert.Single(await _harness.ReceiveAsync(visibility: TimeSpan.FromHours(1)));
+        await _harness.SendAsync("done", group: "a");
         await _harness.SendAsync("poison", group: "c");
         await _harness.SendAsync("duplicate", group: "d", deduplicationId: "same");
         await _harness.SendAsync("duplicate", group: "d", deduplicationId: "same");
         await _harness.SendAsync("waiting", group: "a");
 
-        var received = await _harness.ReceiveAsync(maxMessages: 4);
-        await _harness.DeleteAsync(received.Single(m => m.Body == "done"));
-        await _harness.Queue.ChangeVisibilityAsync(received.Single(m => m.Body == "poison").ReceiptHandle, TimeSpan.Zero, CancellationToken.None);
-        await _harness.Queue.ChangeVisibilityAsync(received.Single(m => m.Body == "duplicate").ReceiptHandle, TimeSpan.Zero, CancellationToken.None);
-        await _harness.Queue.ChangeVisibilityAsync(received.Single(m => m.Body == "in flight").ReceiptHandle, TimeSpan.FromHours(1), CancellationToken.None);
+        var received = await _harness.ReceiveAsync(maxMessages: 3);
+        Assert.Equal(["done", "poison", "duplicate"], received.Select(m => m.Body));
+        await _harness.DeleteAsync(received[0]);
+        _harness.Time.Advance(QueueHarness.Visibility);
 
-        // Takes "waiting" (kept in flight), dead-letters "poison" and "duplicate" (each received once already).
+        // Takes "waiting", dead-letters "poison" and "duplicate" (each received once already).
         var next = await _harness.ReceiveAsync(maxMessages: 10);
         Assert.Equal("waiting", Assert.Single(next).Body);
-        await _harness.Queue.ChangeVisibilityAsync(next[0].ReceiptHandle, TimeSpan.Zero, CancellationToken.None);
+        _harness.Time.Advance(QueueHarness.Visibility);
 
         Assert.Equal(new QueueStats(Accepted: 5, Completed: 1, QueueDepth: 1, InFlight: 1, DeadLetterQueueDepth: 2), await _harness.StatsAsync());
     }

@@ -61,44 +61,5 @@ public sealed class VisibilityTests : IDisposable
         Assert.Equal(1, (await _harness.StatsAsync()).InFlight);
     }
 
-    [Fact]
-    public async Task Changing_the_visibility_to_zero_releases_the_message_and_its_group_at_once()
-    {
-        await _harness.SendAsync("first");
-        await _harness.SendAsync("second");
-        var first = Assert.Single(await _harness.ReceiveAsync(maxMessages: 1));
-
-        Assert.True(await _harness.Queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.Zero, CancellationToken.None));
-        var again = await _harness.ReceiveAsync();
-
-        Assert.Equal(["first", "second"], again.Select(m => m.Body));
-        Assert.Equal(2, again[0].ApproximateReceiveCount);
-    }
-
-    [Fact]
-    public async Task Extending_the_visibility_keeps_the_message_hidden_past_its_first_timeout()
-    {
-        await _harness.SendAsync("body");
-        var message = Assert.Single(await _harness.ReceiveAsync());
-
-        Assert.True(await _harness.Queue.ChangeVisibilityAsync(message.ReceiptHandle, TimeSpan.FromMinutes(5), CancellationToken.None));
-        _harness.Time.Advance(QueueHarness.Visibility);
-
-        Assert.Empty(await _harness.ReceiveAsync());
-        _harness.Time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Single(await _harness.ReceiveAsync());
-    }
-
-    [Fact]
-    public async Task The_visibility_of_a_message_no_longer_in_flight_cannot_be_changed()
-    {
-        await _harness.SendAsync("body");
-        var stale = Assert.Single(await _harness.ReceiveAsync());
-        _harness.Time.Advance(QueueHarness.Visibility);
-
-        Assert.False(await _harness.Queue.ChangeVisibilityAsync(stale.ReceiptHandle, TimeSpan.FromMinutes(5), CancellationToken.None));
-        Assert.Single(await _harness.ReceiveAsync());
-    }
-
     public void Dispose() => _harness.Dispose();
 }

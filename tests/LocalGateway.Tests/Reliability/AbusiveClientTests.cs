@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using SocketRelay.LocalGateway.Tests.Gateway;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 

@@ -1,4 +1,4 @@
-using SocketRelay.Tests.Shared;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 

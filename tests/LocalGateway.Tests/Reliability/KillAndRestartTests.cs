@@ -1,3 +1,5 @@
+using SocketRelay.TestSupport;
+
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 
 /// <summary>The gateway process killed with SIGKILL under load and restarted on the same data directory.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 
@@ -29,10 +30,10 @@ public sealed class PoisonMessageTests
         var bystanderStarted = Stopwatch.StartNew();
         await bystander.SendAsync(0);
 
-        await WaitAsync(() => bystander.UniqueReplies == 1, TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => bystander.UniqueReplies == 1, TimeSpan.FromSeconds(10), "the reply to the other group");
         Assert.True(bystanderStarted.Elapsed < TimeSpan.FromSeconds(3.5), "another group waited for the poisoned one"); // the poisoned group is blocked for ≥ 2 receives × 2 s
         var drained = await gateway.Status.WaitUntilDrainedAsync(5, TimeSpan.FromSeconds(30));
-        await WaitAsync(() => sender.UniqueReplies == 3, TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => sender.UniqueReplies == 3, TimeSpan.FromSeconds(5), "the replies to the poisoned group's other messages");
 
         Assert.Equal([0, 2, 3], sender.ReceivedSeqs);
         Assert.Equal((5, 4, 1), (drained.Accepted, drained.Completed, drained.DlqDepth));
@@ -45,14 +46,4 @@ public sealed class PoisonMessageTests
     /// </summary>
     private static string OversizedReplyBody(int seq) =>
         $$"""{"MessageGroupId":"poisoned","seq":{{seq}},"quotes":"{{string.Concat(Enumerable.Repeat("\\\"", 35 * 1024))}}"}""";
-
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the expected replies did not arrive");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
-using SocketRelay.Tests.Shared;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 

@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
-using SocketRelay.LocalGateway.Status;
 using SocketRelay.LocalGateway.Tests.ApiGateway;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Reliability;
 
@@ -47,12 +48,18 @@ public sealed class SecurityTests
     [InlineData("192.168.1.20", false)]
     [InlineData("::ffff:10.0.0.1", false)]
     [InlineData("2001:db8::1", false)]
-    public void Only_loopback_callers_may_read_the_status(string address, bool allowed) =>
-        Assert.Equal(allowed, StatusEndpoints.IsCallerAllowed(IPAddress.Parse(address)));
+    public void Only_loopback_callers_may_use_the_unauthenticated_APIs(string address, bool allowed)
+    {
+        Assert.Equal(allowed, LoopbackCallers.IsAllowed(IPAddress.Parse(address)));
+        Assert.Equal(allowed, ManagementRequestTarget.IsClientAllowed(IPAddress.Parse(address), new ApiGatewayOptions()));
+    }
 
     [Fact]
-    public void A_caller_without_an_address_may_not_read_the_status() =>
-        Assert.False(StatusEndpoints.IsCallerAllowed(null));
+    public void A_caller_without_an_address_may_use_neither_the_status_nor_the_management_API()
+    {
+        Assert.False(LoopbackCallers.IsAllowed(null));
+        Assert.False(ManagementRequestTarget.IsClientAllowed(null, new ApiGatewayOptions()));
+    }
 
     [Fact]
     public async Task No_message_body_appears_in_gateway_or_function_logs_at_Information()
@@ -66,6 +73,9 @@ public sealed class SecurityTests
         await using (var leaving = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, null))
         {
             await leaving.SendLargeAsync($$"""{"secret":"{{Secret}}","seq":0}""");
+
+            // Leaving before the gateway has read the frame would abort the socket with the message unread.
+            await gateway.Status.WaitForAsync(c => c.Accepted >= 1, TimeSpan.FromSeconds(10));
         }
 
         await using var client = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "logged");
@@ -73,7 +83,7 @@ public sealed class SecurityTests
         await client.SendLargeAsync($$"""{"MessageGroupId":"a b","secret":"{{Secret}}","seq":1}""");
         await gateway.Status.WaitUntilDrainedAsync(2, TimeSpan.FromSeconds(45)); // a reply failed by injected faults waits out the 10 s visibility timeout
 
-        await WaitUntilAsync(() => client.UniqueReplies == 1 && client.ErrorFrames == 1);
+        await Eventually.TrueAsync(() => client.UniqueReplies == 1 && client.ErrorFrames == 1, TimeSpan.FromSeconds(10), "the reply and the error frame");
         Assert.Contains(gatewayLogs.Entries, e => e.Message.Contains("rejected", StringComparison.Ordinal));
         Assert.DoesNotContain(gatewayLogs.Entries, e => e.Level >= LogLevel.Information && e.Message.Contains(Secret, StringComparison.Ordinal));
         Assert.Contains("\"level\":\"Information\"", gateway.FunctionLogs.ToString(), StringComparison.Ordinal);
@@ -88,21 +98,11 @@ public sealed class SecurityTests
     [InlineData(0.1, "", 0, "--fault-status")]
     [InlineData(0.1, "429", -1, "--fault-latency-ms")]
     public void Fault_settings_out_of_range_are_refused_by_name(double rate, string statuses, int latency, string option) =>
-        Assert.Contains(new GatewayOptions { FaultRate = rate, FaultStatus = statuses, FaultLatencyMs = latency }.Problems(), p => p.StartsWith(option, StringComparison.Ordinal));
+        Assert.Contains(new GatewayOptions { FaultRate = rate, FaultStatus = statuses, FaultLatencyMs = latency }.Problems(), p => p.Name == option);
 
     [Fact]
     public void The_help_text_documents_every_fault_option() =>
         Assert.All(["--fault-rate", "--fault-status", "--fault-latency-ms", "--fault-seed"], option => Assert.Contains(option, CommandLine.Help(), StringComparison.Ordinal));
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the expected frames did not arrive");
-            await Task.Delay(50);
-        }
-    }
 
     private static IEnumerable<IPAddress> LocalNonLoopbackAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces()

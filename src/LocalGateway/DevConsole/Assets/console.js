@@ -25,8 +25,21 @@ const number = n => n == null ? '–' : (Number.isInteger(n) ? n.toLocaleString(
 
 async function getJson(path) {
   const response = await fetch(path, { cache: 'no-store' });
-  if (!response.ok) throw new Error(path + ' answered ' + response.status);
+  if (!response.ok) {
+    let reason = path + ' answered ' + response.status;
+    try { reason = (await response.json()).error || reason; } catch (e) { /* not JSON */ }
+    throw new Error(reason);
+  }
   return response.json();
+}
+
+// The SQS backend keeps its dead letters in AWS (501): the rest of the page still works.
+async function getDeadLetters() {
+  try {
+    return await getJson('/_local/api/dead-letters?limit=100');
+  } catch (e) {
+    return { total: 0, deadLetters: [], error: e.message };
+  }
 }
 
 function stage(id, rows) {
@@ -162,7 +175,8 @@ async function act(method, path) {
 }
 
 function drawDeadLetters(data) {
-  document.getElementById('dlq-total').textContent = data.total + ' in the dead-letter queue';
+  document.getElementById('dlq-total').textContent = data.error ? '' : data.total + ' in the dead-letter queue';
+  if (data.error) document.getElementById('dlq-error').textContent = data.error;
   document.getElementById('redrive-all').disabled = data.total === 0;
   document.querySelector('#dead-letters tbody').replaceChildren(...data.deadLetters.map(d =>
     el('tr', { 'data-dead-letter': d.messageId },
@@ -186,7 +200,7 @@ async function refresh() {
   try {
     const [pipeline, messages, invocations, connections, deadLetters] = await Promise.all([
       getJson('/_local/api/pipeline'), getJson('/_local/api/messages?limit=100'), getJson('/_local/api/invocations?limit=50'),
-      getJson('/_local/api/connections'), getJson('/_local/api/dead-letters?limit=100')]);
+      getJson('/_local/api/connections'), getDeadLetters()]);
     drawPipeline(pipeline);
     drawMessages(messages);
     drawInvocations(invocations);

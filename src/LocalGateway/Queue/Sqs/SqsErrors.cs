@@ -10,13 +10,11 @@ internal static class SqsErrors
     /// <summary>
     /// A receipt handle SQS no longer honours. A malformed or unknown handle is
     /// <c>ReceiptHandleIsInvalid</c>; an expired one (the message was received again, or its
-    /// visibility timeout ran out) is <c>InvalidParameterValue</c> naming the ReceiptHandle; a message
-    /// that is no longer in flight is <c>MessageNotInflight</c>.
+    /// visibility timeout ran out) is <c>InvalidParameterValue</c> naming the ReceiptHandle.
     /// </summary>
     public static bool IsStaleReceiptHandle(AmazonSQSException exception) =>
-        exception is ReceiptHandleIsInvalidException or MessageNotInflightException
+        exception is ReceiptHandleIsInvalidException
         || HasCode(exception, "ReceiptHandleIsInvalid")
-        || HasCode(exception, "MessageNotInflight")
         || (HasCode(exception, "InvalidParameterValue")
             && (exception.Message ?? "").Contains("ReceiptHandle", StringComparison.OrdinalIgnoreCase));
 

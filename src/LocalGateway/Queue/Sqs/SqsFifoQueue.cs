@@ -19,9 +19,8 @@ namespace SocketRelay.LocalGateway.Queue.Sqs;
 /// new message and says nothing about it.</item>
 /// <item><see cref="QueueStats.Accepted"/> and <see cref="QueueStats.Completed"/> count this process's
 /// successful sends (duplicates included) and deletes since it started; SQS keeps no such totals.</item>
-/// <item><see cref="ListDeadLettersAsync"/> receives from the dead-letter queue with a visibility
-/// timeout of zero, as SQS has no peek: the messages stay available to anyone, but each listing adds
-/// one to their receive count, needs <c>sqs:ReceiveMessage</c> on the DLQ, and sees at most ten.</item>
+/// <item><see cref="QueueStats.DeadLetterQueueDepth"/> follows the queue's <c>RedrivePolicy</c> to its
+/// dead-letter queue and reads that queue's <c>ApproximateNumberOfMessages</c>; 0 without a redrive policy.</item>
 /// </list>
 /// </remarks>
 [SuppressMessage("Naming", "CA1711", Justification = "It is a queue: the name says what it adapts.")]
@@ -88,20 +87,6 @@ public sealed class SqsFifoQueue : IFifoQueue
         return deleted;
     }
 
-    public Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(receiptHandle);
-        ValidateVisibilityTimeout(visibilityTimeout);
-        var request = new ChangeMessageVisibilityRequest
-        {
-            QueueUrl = _queueUrl,
-            ReceiptHandle = receiptHandle,
-            VisibilityTimeout = SqsMessageMapper.ToVisibilitySeconds(visibilityTimeout),
-        };
-        return CallWithReceiptHandleAsync(
-            "ChangeMessageVisibility", () => _client.ChangeMessageVisibilityAsync(request, cancellationToken));
-    }
-
     public async Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken)
     {
         var attributes = await GetAttributesAsync(
@@ -120,26 +105,6 @@ public sealed class SqsFifoQueue : IFifoQueue
             ReadCount(attributes, ApproximateNumberOfMessages),
             ReadCount(attributes, ApproximateNumberOfMessagesNotVisible),
             deadLetterDepth);
-    }
-
-    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        var attributes = await GetAttributesAsync(_queueUrl, [RedrivePolicy], cancellationToken);
-        var deadLetterQueue = await LocateDeadLetterQueueAsync(attributes.GetValueOrDefault(RedrivePolicy), cancellationToken);
-        if (deadLetterQueue is null)
-        {
-            return [];
-        }
-
-        // Visibility zero: the listing must not hide the messages from whoever redrives or inspects them.
-        var request = SqsMessageMapper.ToReceiveRequest(
-            deadLetterQueue.Url, Math.Min(maxCount, MaxMessagesPerReceive), TimeSpan.Zero, TimeSpan.Zero);
-        var response = await CallAsync(
-            "ReceiveMessage", () => _client.ReceiveMessageAsync(request, cancellationToken), deadLetterQueue.Url);
-        return response.Messages is { } messages
-            ? messages.ConvertAll(message => SqsMessageMapper.ToDeadLetter(message, deadLetterQueue.Arn))
-            : [];
     }
 
     private async Task<Dictionary<string, string>> GetAttributesAsync(
@@ -165,7 +130,7 @@ public sealed class SqsFifoQueue : IFifoQueue
 
     /// <summary>
     /// Runs a call that takes a receipt handle; true when SQS accepted it, false when SQS says the
-    /// handle is unknown or stale, or the message is no longer in flight.
+    /// handle is unknown or stale.
     /// </summary>
     private async Task<bool> CallWithReceiptHandleAsync<T>(string operation, Func<Task<T>> call)
     {

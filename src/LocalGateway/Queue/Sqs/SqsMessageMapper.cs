@@ -60,30 +60,6 @@ internal static class SqsMessageMapper
             attributes.Text(MessageSystemAttributeName.SenderId));
     }
 
-    /// <remarks>
-    /// SQS keeps no record of when it moved a message. For a FIFO dead-letter queue it resets the
-    /// enqueue time on the move, so the <c>SentTimestamp</c> it reports there is the move time; the
-    /// original send time is gone, and both fields carry the one timestamp SQS has.
-    /// </remarks>
-    public static DeadLetter ToDeadLetter(Message message, string deadLetterQueueArn)
-    {
-        var attributes = new SystemAttributes(message.Attributes);
-        var sourceArn = attributes.Text(MessageSystemAttributeName.DeadLetterQueueSourceArn);
-        var movedAt = attributes.Number(MessageSystemAttributeName.SentTimestamp);
-        return new DeadLetter(
-            message.MessageId ?? "",
-            message.Body ?? "",
-            attributes.Text(MessageSystemAttributeName.MessageGroupId),
-            attributes.Text(MessageSystemAttributeName.MessageDeduplicationId),
-            ToAttributeMap(message.MessageAttributes),
-            (int)attributes.Number(MessageSystemAttributeName.ApproximateReceiveCount),
-            movedAt,
-            movedAt,
-            sourceArn.Length > 0
-                ? $"Moved to {deadLetterQueueArn} by the redrive policy of {sourceArn}."
-                : $"In the dead-letter queue {deadLetterQueueArn}.");
-    }
-
     /// <summary>
     /// String and Number attributes keep their text; a Binary attribute becomes base64, which is also
     /// how the Lambda event carries it.

@@ -1,3 +1,5 @@
+using SocketRelay.Application.Configuration;
+
 namespace SocketRelay.LocalGateway.Queue.Sqs;
 
 /// <summary>Options of the Amazon SQS queue adapter (<c>--queue sqs</c>).</summary>
@@ -17,37 +19,37 @@ public sealed class SqsQueueOptions
     /// <summary>The AWS region; defaults to <c>AWS_REGION</c>, else <c>us-east-1</c>.</summary>
     public string Region { get; set; } = DefaultRegion();
 
-    /// <exception cref="ArgumentException">An option is missing or malformed; the message says which and why.</exception>
-    public void Validate()
+    /// <summary>Every setting that is missing or malformed, by property name.</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
         if (string.IsNullOrWhiteSpace(QueueUrl))
         {
-            throw new ArgumentException("The SQS queue URL is required (--sqs-queue-url).", nameof(QueueUrl));
+            yield return new(nameof(QueueUrl), "is required: the URL of an SQS FIFO queue (its name ends in .fifo)");
         }
-
-        if (!IsHttpUrl(QueueUrl, out var queueUri))
+        else if (!IsHttpUrl(QueueUrl, out var queueUri))
         {
-            throw new ArgumentException($"The SQS queue URL must be an absolute http(s) URL; got '{QueueUrl}'.", nameof(QueueUrl));
+            yield return new(nameof(QueueUrl), $"must be an absolute http(s) URL (was '{QueueUrl}')");
         }
-
-        // The adapter relies on FIFO semantics (groups, deduplication, sequence numbers), and SQS
-        // names every FIFO queue with the .fifo suffix.
-        if (!queueUri.AbsolutePath.TrimEnd('/').EndsWith(".fifo", StringComparison.Ordinal))
+        else if (!queueUri.AbsolutePath.TrimEnd('/').EndsWith(".fifo", StringComparison.Ordinal))
         {
-            throw new ArgumentException(
-                $"The SQS queue must be a FIFO queue (its name ends in .fifo); got '{QueueUrl}'.", nameof(QueueUrl));
+            // The adapter relies on FIFO semantics (groups, deduplication, sequence numbers), and SQS
+            // names every FIFO queue with the .fifo suffix.
+            yield return new(nameof(QueueUrl), $"must name a FIFO queue, whose name ends in .fifo (was '{QueueUrl}')");
         }
 
         if (!string.IsNullOrWhiteSpace(ServiceUrl) && !IsHttpUrl(ServiceUrl, out _))
         {
-            throw new ArgumentException($"The SQS service URL must be an absolute http(s) URL; got '{ServiceUrl}'.", nameof(ServiceUrl));
+            yield return new(nameof(ServiceUrl), $"must be an absolute http(s) URL (was '{ServiceUrl}')");
         }
 
         if (string.IsNullOrWhiteSpace(Region))
         {
-            throw new ArgumentException("The AWS region must not be empty.", nameof(Region));
+            yield return new(nameof(Region), "must not be empty: an AWS region such as us-east-1");
         }
     }
+
+    /// <exception cref="InvalidOptionsException">Any of <see cref="Problems"/>, all listed.</exception>
+    public void Validate() => InvalidOptionsException.ThrowIfAny(nameof(SqsQueueOptions), Problems());
 
     private static string DefaultRegion() =>
         Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region ? region : FallbackRegion;

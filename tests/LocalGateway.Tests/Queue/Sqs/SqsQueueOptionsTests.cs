@@ -1,3 +1,4 @@
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.Queue.Sqs;
 
 namespace SocketRelay.LocalGateway.Tests.Queue.Sqs;
@@ -15,7 +16,7 @@ public sealed class SqsQueueOptionsTests
     {
         var options = new SqsQueueOptions { QueueUrl = "https://sqs.eu-west-1.amazonaws.com/123456789012/relay" };
 
-        var error = Assert.Throws<ArgumentException>(options.Validate);
+        var error = Assert.Throws<InvalidOptionsException>(options.Validate);
 
         Assert.Equal(nameof(SqsQueueOptions.QueueUrl), error.ParamName);
         Assert.Contains(".fifo", error.Message, StringComparison.Ordinal);
@@ -28,7 +29,7 @@ public sealed class SqsQueueOptionsTests
     [InlineData("ftp://example.com/relay.fifo")]
     public void A_missing_or_relative_queue_url_is_rejected(string queueUrl)
     {
-        var error = Assert.Throws<ArgumentException>(new SqsQueueOptions { QueueUrl = queueUrl }.Validate);
+        var error = Assert.Throws<InvalidOptionsException>(new SqsQueueOptions { QueueUrl = queueUrl }.Validate);
 
         Assert.Equal(nameof(SqsQueueOptions.QueueUrl), error.ParamName);
     }
@@ -38,7 +39,7 @@ public sealed class SqsQueueOptionsTests
     {
         var options = new SqsQueueOptions { QueueUrl = FakeSqsEndpoint.QueueUrl, ServiceUrl = "127.0.0.1:9324" };
 
-        var error = Assert.Throws<ArgumentException>(options.Validate);
+        var error = Assert.Throws<InvalidOptionsException>(options.Validate);
 
         Assert.Equal(nameof(SqsQueueOptions.ServiceUrl), error.ParamName);
     }
@@ -46,7 +47,7 @@ public sealed class SqsQueueOptionsTests
     [Fact]
     public void An_empty_region_is_rejected()
     {
-        var error = Assert.Throws<ArgumentException>(new SqsQueueOptions { QueueUrl = FakeSqsEndpoint.QueueUrl, Region = " " }.Validate);
+        var error = Assert.Throws<InvalidOptionsException>(new SqsQueueOptions { QueueUrl = FakeSqsEndpoint.QueueUrl, Region = " " }.Validate);
 
         Assert.Equal(nameof(SqsQueueOptions.Region), error.ParamName);
     }

@@ -47,42 +47,6 @@ public sealed class SqsReceiptHandleTests
         await Assert.ThrowsAsync<SqsQueueException>(() => harness.Queue.DeleteAsync(Handle, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task Change_visibility_sends_whole_seconds_rounded_up_and_reports_success()
-    {
-        await using var harness = await SqsQueueHarness.StartAsync();
-        harness.Endpoint.On("ChangeMessageVisibility", SqsReply.Ok());
-
-        Assert.True(await harness.Queue.ChangeVisibilityAsync(Handle, TimeSpan.FromMilliseconds(4500), CancellationToken.None));
-
-        var call = harness.Endpoint.Single("ChangeMessageVisibility");
-        Assert.Equal(FakeSqsEndpoint.QueueUrl, call.Text("QueueUrl"));
-        Assert.Equal(Handle, call.Text("ReceiptHandle"));
-        Assert.Equal(5, call.Number("VisibilityTimeout"));
-    }
-
-    [Fact]
-    public async Task Change_visibility_to_zero_makes_the_message_visible_now()
-    {
-        await using var harness = await SqsQueueHarness.StartAsync();
-        harness.Endpoint.On("ChangeMessageVisibility", SqsReply.Ok());
-
-        Assert.True(await harness.Queue.ChangeVisibilityAsync(Handle, TimeSpan.Zero, CancellationToken.None));
-
-        Assert.Equal(0, harness.Endpoint.Single("ChangeMessageVisibility").Number("VisibilityTimeout"));
-    }
-
-    [Theory]
-    [MemberData(nameof(StaleHandleErrors))]
-    [InlineData("MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", "Message is not in flight.")]
-    public async Task Change_visibility_with_a_stale_handle_or_a_message_not_in_flight_returns_false(string shape, string code, string message)
-    {
-        await using var harness = await SqsQueueHarness.StartAsync();
-        harness.Endpoint.On("ChangeMessageVisibility", SqsReply.Error(400, shape, code, message));
-
-        Assert.False(await harness.Queue.ChangeVisibilityAsync(Handle, TimeSpan.FromSeconds(10), CancellationToken.None));
-    }
-
     private static Task<QueueStats> StatsWithoutRedriveAsync(SqsQueueHarness harness)
     {
         harness.Endpoint.On("GetQueueAttributes", SqsReply.Ok(new JsonObject { ["Attributes"] = new JsonObject() }));

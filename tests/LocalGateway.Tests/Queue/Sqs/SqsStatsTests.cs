@@ -65,55 +65,6 @@ public sealed class SqsStatsTests
         Assert.Equal(1, stats.Completed);
     }
 
-    [Fact]
-    public async Task Dead_letters_are_received_from_the_dead_letter_queue_without_hiding_them()
-    {
-        await using var harness = await SqsQueueHarness.StartAsync();
-        harness.Endpoint.On("GetQueueAttributes", Attributes(("RedrivePolicy", RedrivePolicy)));
-        harness.Endpoint.On("GetQueueUrl", SqsReply.Ok(new JsonObject { ["QueueUrl"] = FakeSqsEndpoint.DeadLetterQueueUrl }));
-        harness.Endpoint.On("ReceiveMessage", SqsReply.Ok(SqsQueueHarness.Messages(new JsonObject
-        {
-            ["MessageId"] = "dead-1",
-            ["ReceiptHandle"] = "h",
-            ["Body"] = "poison",
-            ["MD5OfBody"] = FakeSqsEndpoint.Md5Hex("poison"),
-            ["Attributes"] = new JsonObject
-            {
-                ["ApproximateReceiveCount"] = "6",
-                ["SentTimestamp"] = "1767225600000",
-                ["MessageGroupId"] = "group-a",
-                ["MessageDeduplicationId"] = "dead-1",
-                ["DeadLetterQueueSourceArn"] = "arn:aws:sqs:eu-west-1:123456789012:relay.fifo",
-            },
-            ["MessageAttributes"] = new JsonObject { ["requestId"] = new JsonObject { ["StringValue"] = "r-1", ["DataType"] = "String" } },
-        })));
-
-        var deadLetter = Assert.Single(await harness.Queue.ListDeadLettersAsync(50, CancellationToken.None));
-
-        var receive = harness.Endpoint.Single("ReceiveMessage");
-        Assert.Equal(FakeSqsEndpoint.DeadLetterQueueUrl, receive.Text("QueueUrl"));
-        Assert.Equal(0, receive.Number("VisibilityTimeout"));
-        Assert.Equal(0, receive.Number("WaitTimeSeconds"));
-        Assert.Equal(10, receive.Number("MaxNumberOfMessages"));
-        Assert.Equal("dead-1", deadLetter.MessageId);
-        Assert.Equal("poison", deadLetter.Body);
-        Assert.Equal("group-a", deadLetter.MessageGroupId);
-        Assert.Equal("r-1", deadLetter.MessageAttributes["requestId"]);
-        Assert.Equal(6, deadLetter.ReceiveCount);
-        Assert.Equal(1767225600000, deadLetter.DeadLetteredTimestamp);
-        Assert.Contains("arn:aws:sqs:eu-west-1:123456789012:relay.fifo", deadLetter.Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Dead_letters_are_empty_without_a_redrive_policy()
-    {
-        await using var harness = await SqsQueueHarness.StartAsync();
-        harness.Endpoint.On("GetQueueAttributes", Attributes());
-
-        Assert.Empty(await harness.Queue.ListDeadLettersAsync(10, CancellationToken.None));
-        Assert.DoesNotContain(harness.Endpoint.Calls, c => c.Operation is "ReceiveMessage" or "GetQueueUrl");
-    }
-
     private static SqsReply Attributes(params (string Name, string Value)[] attributes)
     {
         var map = new JsonObject();

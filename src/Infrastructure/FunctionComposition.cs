@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Application;
@@ -7,20 +8,31 @@ using SocketRelay.Infrastructure.Connections;
 using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Logging;
 using SocketRelay.Infrastructure.Resilience;
+using SocketRelay.Infrastructure.Sqs;
 
 namespace SocketRelay.Infrastructure;
 
-public static class DependencyInjection
+/// <summary>
+/// The function's composition, the same for every host: the AOT <c>bootstrap</c> and the local
+/// gateway's in-process execution environments each call <see cref="AddLambdaRuntime"/> (what
+/// differs per host: where the Runtime API is, where logs go) and <see cref="AddFunction"/> (what
+/// the function is), and nothing else, so what runs locally is what runs in Lambda (ADR-009).
+/// </summary>
+public static class FunctionComposition
 {
     /// <summary>
-    /// Everything the function needs to process SQS batches: the Application services tuned by
-    /// <paramref name="settings"/>, the SigV4-signed <c>@connections</c> client wrapped in the Polly
-    /// retry decorator as the <see cref="IConnectionNotifier"/>, and the <see cref="SqsBatchFunction"/> handler.
-    /// Logging comes from the host.
+    /// Everything the function needs to process SQS batches: the settings read from
+    /// <paramref name="configuration"/> (<see cref="FunctionSettings"/>), the Application services tuned
+    /// by them, the SigV4-signed <c>@connections</c> client wrapped in the Polly retry decorator as the
+    /// <see cref="IConnectionNotifier"/>, <see cref="SqsBatchFunction"/> as the loop's
+    /// <see cref="InvocationHandler"/>, and the user's reply logic (<see cref="ReplyLogic.AddReplyLogic"/>).
     /// </summary>
-    public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, FunctionSettings settings)
+    /// <param name="services">Services with logging already added (see <see cref="AddLambdaRuntime"/>).</param>
+    /// <param name="configuration">The function's environment variables.</param>
+    /// <exception cref="InvalidOperationException">A setting is missing or invalid; the message names every problem.</exception>
+    public static IServiceCollection AddFunction(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        var settings = FunctionSettings.Load(configuration);
         services.AddApplicationServices(options =>
         {
             options.MaxConcurrentGroups = settings.Batch.MaxConcurrentGroups;
@@ -31,20 +43,22 @@ public static class DependencyInjection
             options.Endpoint = settings.Endpoint;
             options.Region = settings.Region;
         });
-        services.AddSingleton(settings.Retry);
         services.AddSingleton<IConnectionNotifier>(provider => new ResilientConnectionNotifier(
             provider.GetRequiredService<ConnectionsApiNotifier>(),
             settings.Retry,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<ResilientConnectionNotifier>>()));
         services.AddSingleton<SqsBatchFunction>();
+        services.AddSingleton<InvocationHandler>(provider => provider.GetRequiredService<SqsBatchFunction>().HandleAsync);
+        services.AddReplyLogic(configuration);
         return services;
     }
 
     /// <summary>
     /// The Lambda Runtime API loop on <paramref name="runtime"/>, with Powertools-shaped JSON logs to
     /// <paramref name="output"/> stamped from <paramref name="logContext"/> and levelled by the
-    /// Powertools variables read through <paramref name="getEnvironmentVariable"/>.
+    /// Powertools variables read through <paramref name="getEnvironmentVariable"/>. The loop runs the
+    /// <see cref="InvocationHandler"/> that <see cref="AddFunction"/> registers.
     /// </summary>
     public static IServiceCollection AddLambdaRuntime(
         this IServiceCollection services, RuntimeApiClient runtime, LambdaLogContext logContext, TextWriter output, Func<string, string?> getEnvironmentVariable)

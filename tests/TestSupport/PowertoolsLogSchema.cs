@@ -1,15 +1,16 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Xunit;
 
-namespace SocketRelay.Tests.Shared;
+namespace SocketRelay.TestSupport;
 
 /// <summary>
 /// The function's log schema as every test that captures the function's standard output checks it:
 /// each line is one JSON object, and every key in it, nested ones included, matches
 /// <c>^[a-z0-9_]+$</c> (snake_case, as Powertools for AWS Lambda writes keys) and appears once in
-/// its object. Compiled into each test project that captures function output.
+/// its object. Shared by every test project that captures function output.
 /// </summary>
-internal static partial class PowertoolsLogSchema
+public static partial class PowertoolsLogSchema
 {
     /// <summary>Parses every non-blank line of <paramref name="output"/>, asserts the schema on each and returns them.</summary>
     public static IReadOnlyList<JsonElement> AssertLines(string output) => AssertLines(output.Split('\n'));
@@ -28,7 +29,7 @@ internal static partial class PowertoolsLogSchema
             }
             catch (JsonException ex)
             {
-                throw new Xunit.Sdk.XunitException($"Function output line is not one JSON object ({ex.Message}): {line}");
+                throw Xunit.Sdk.FailException.ForFailure($"Function output line is not one JSON object ({ex.Message}): {line}");
             }
 
             Assert.True(root.ValueKind == JsonValueKind.Object, $"Function output line is not a JSON object: {line}");

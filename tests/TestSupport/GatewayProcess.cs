@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace SocketRelay.LocalGateway.Tests.Reliability;
+namespace SocketRelay.TestSupport;
 
 /// <summary>
 /// The real gateway executable (<c>dotnet SocketRelay.LocalGateway.dll</c>, copied next to the test
-/// assembly) as a child process on a free loopback port, so a test can kill it with SIGKILL.
+/// assembly by its project reference) as a child process on a free loopback port, so a test can
+/// kill it with SIGKILL.
 /// </summary>
-internal sealed partial class GatewayProcess : IDisposable
+public sealed partial class GatewayProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _output = [];
 
     private GatewayProcess(Process process, Uri webSocketUrl)
     {
@@ -19,13 +19,28 @@ internal sealed partial class GatewayProcess : IDisposable
         HttpUrl = new UriBuilder(webSocketUrl) { Scheme = "http" }.Uri;
     }
 
+    /// <summary>The WebSocket API address the banner printed, e.g. <c>ws://127.0.0.1:41234/</c>.</summary>
     public Uri WebSocketUrl { get; }
 
+    /// <summary>The same port over HTTP, for <c>/_local/status</c> and <c>@connections</c>.</summary>
     public Uri HttpUrl { get; }
 
+    /// <summary>
+    /// The <c>dotnet</c> host that runs the tests (<c>DOTNET_HOST_PATH</c> when the test host sets it),
+    /// so a child runs on the same runtime.
+    /// </summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    /// <summary>
+    /// Starts the gateway with <c>--port 0 --data-dir <paramref name="dataDir"/></c> and then
+    /// <paramref name="options"/>, and returns once its banner names the WebSocket address.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The gateway exited first; the message holds its last output lines.</exception>
+    /// <exception cref="TimeoutException">No banner within 30 s.</exception>
     public static async Task<GatewayProcess> StartAsync(string dataDir, params string[] options)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(DotnetHost)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -103,7 +118,4 @@ internal sealed partial class GatewayProcess : IDisposable
 
     private static string GatewayAssembly() =>
         Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll");
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 }

@@ -1,17 +1,23 @@
 using System.Text.Json;
 using SocketRelay.Application.Batches;
+using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Serialization;
-using SocketRelay.Infrastructure.Sqs;
 
-namespace SocketRelay.Infrastructure.LambdaRuntime;
+namespace SocketRelay.Infrastructure.Sqs;
 
-/// <summary>The function's handler: an SQS event in, a partial batch response out.</summary>
+/// <summary>
+/// The function's <see cref="InvocationHandler"/>: an SQS event in, a partial batch response out,
+/// processed by <see cref="BatchProcessor"/> against the invocation's deadline.
+/// </summary>
 public sealed class SqsBatchFunction(BatchProcessor processor)
 {
     /// <summary>Processes one event and returns the serialized <c>{"batchItemFailures":[…]}</c>.</summary>
     /// <exception cref="MalformedEventException">The payload is not an SQS event at all.</exception>
-    public async Task<byte[]> HandleAsync(byte[] payload, DateTimeOffset deadline, CancellationToken cancellationToken)
+    public async Task<byte[]> HandleAsync(Invocation invocation, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var payload = invocation.Payload;
+        var deadline = invocation.Deadline;
         SqsEvent? sqsEvent;
         try
         {

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.LocalGateway.Queue;
+
+namespace SocketRelay.LocalGateway.Tests.Gateway;
+
+/// <summary>
+/// The gateway executable as a new user runs it: a bad option or a failed start is one line on
+/// standard error, naming the option, and a non-zero exit code; never a stack trace.
+/// </summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "socketrelay-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--port abc", "--port", 2)]
+    [InlineData("--port 70000", "--port", 2)]
+    [InlineData("--runtime-api-port x", "--runtime-api-port", 2)]
+    [InlineData("--pollers 0", "--pollers", 2)]
+    [InlineData("--function-timeout 1.5", "--function-timeout", 2)]
+    [InlineData("--visibility-timeout 1 --function-timeout 5", "--visibility-timeout", 2)]
+    [InlineData("--max-receive-count 0", "--max-receive-count", 2)]
+    [InlineData("--queue kafka", "--queue", 2)]
+    [InlineData("--queue sqs", "--sqs-queue-url", 2)]
+    [InlineData("--fault-rate often", "--fault-rate", 2)]
+    [InlineData("--fault-status 404", "--fault-status", 2)]
+    [InlineData("--fault-latency-ms -5", "--fault-latency-ms", 2)]
+    [InlineData("--fault-seed x", "--fault-seed", 2)]
+    [InlineData("--no-such-option 1", "--no-such-option", 2)]
+    [InlineData("--pollers", "--pollers", 2)]
+    [InlineData("--host no-such-host.invalid", "--host", 1)]
+    [InlineData("--host 192.0.2.1", "--host", 1)]
+    public async Task A_bad_option_is_one_line_naming_it_and_a_non_zero_exit(string arguments, string option, int exitCode)
+    {
+        var run = await RunAsync(arguments.Split(' '));
+
+        Assert.Equal(exitCode, run.ExitCode);
+        var line = Assert.Single(run.Errors);
+        Assert.Contains(option, line, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_one_line_naming_the_port_option_without_the_hosts_stack_trace()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var run = await RunAsync("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Errors);
+        Assert.Equal($"The local gateway could not start: port {port} on 127.0.0.1 is already in use (--port): stop what is using it, or choose another port with --port", line);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_runtime_api_port_in_use_is_one_line_naming_its_option()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var run = await RunAsync("--port", "0", "--runtime-api-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"The local gateway could not start: the Lambda Runtime API cannot listen on 127.0.0.1 port {port} (--runtime-api-port)", Assert.Single(run.Errors), StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_data_directory_held_by_another_gateway_is_one_line_naming_its_option()
+    {
+        Directory.CreateDirectory(_dataDir);
+        using (DataDirectoryLock.Acquire(Path.Combine(_dataDir, SqliteQueueOptions.DatabaseFileName)))
+        {
+            var run = await RunAsync("--port", "0");
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.StartsWith($"The local gateway could not start: --data-dir {_dataDir} cannot be used: ", Assert.Single(run.Errors), StringComparison.Ordinal);
+            Assert.Empty(run.Output);
+        }
+    }
+
+    [Fact]
+    public async Task A_missing_function_binary_is_one_line_naming_its_option()
+    {
+        var missing = Path.Combine(_dataDir, "no-bootstrap");
+
+        var run = await RunAsync("--port", "0", "--function-binary", missing);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"The local gateway could not start: --function-binary: no file at {missing}", Assert.Single(run.Errors), StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task An_invalid_function_environment_is_one_line_naming_the_variable()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["SOCKETRELAY_MAX_CONCURRENT_GROUPS"] = "0" }, "--port", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(
+            "The local gateway could not start: the function's environment is invalid: SOCKETRELAY_MAX_CONCURRENT_GROUPS must be a whole number of at least 1 (was '0')",
+            Assert.Single(run.Errors));
+    }
+
+    [Fact]
+    public async Task Localhost_is_resolved_and_bound_on_loopback()
+    {
+        await using var gateway = await GatewayHost.StartAsync(
+            new GatewayOptions { Host = "localhost", Port = 0, DataDir = _dataDir, Pollers = 1 },
+            Environment.GetEnvironmentVariable,
+            TextWriter.Null,
+            logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        Assert.True(IPAddress.IsLoopback(IPAddress.Parse(gateway.HttpUrl.Host)), gateway.HttpUrl.ToString());
+        using var http = new HttpClient();
+        using var status = await http.GetAsync(new Uri(gateway.HttpUrl, "/_local/status"));
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+    }
+
+    private Task<(int ExitCode, List<string> Output, List<string> Errors)> RunAsync(params string[] arguments) =>
+        RunAsync(new Dictionary<string, string>(), arguments);
+
+    private async Task<(int ExitCode, List<string> Output, List<string> Errors)> RunAsync(Dictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll"), "--data-dir", _dataDir }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the gateway did not exit: " + await output);
+        }
+
+        return (process.ExitCode, Lines(await output), Lines(await errors));
+    }
+
+    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}
