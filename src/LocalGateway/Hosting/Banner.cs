@@ -32,7 +32,15 @@ internal static class Banner
         text.AppendLine("SocketRelay local gateway is running");
         text.AppendLine(CultureInfo.InvariantCulture, $"  WebSocket API       {ws}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  @connections API    {http}/@connections/{{connectionId}}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  Status              {http}/_local/  (JSON: {http}/_local/status)");
+        if (gateway.Recorder is null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  Status              {http}/_local/status  (developer console off)");
+        }
+        else
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  Developer console   {http}/_local/  (status JSON: {http}/_local/status)");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/2018-06-01/runtime");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function            {gateway.FunctionDescription}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Queue               {queue}");
