@@ -29,7 +29,7 @@ public static class FunctionComposition
     /// </summary>
     /// <param name="services">Services with logging already added (see <see cref="AddLambdaRuntime"/>).</param>
     /// <param name="configuration">The function's environment variables.</param>
-    /// <exception cref="InvalidOperationException">A setting is missing or invalid; the message names every problem.</exception>
+    /// <exception cref="SocketRelay.Application.Configuration.InvalidOptionsException">A setting is missing or invalid; the message names every problem.</exception>
     public static IServiceCollection AddFunction(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = FunctionSettings.Load(configuration);

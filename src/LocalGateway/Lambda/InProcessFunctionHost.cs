@@ -26,7 +26,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
 
     public string Description => $"in-process ({_instances.Count} execution environments)";
 
-    /// <exception cref="InvalidOperationException">The function's configuration is invalid.</exception>
+    /// <exception cref="SocketRelay.Application.Configuration.InvalidOptionsException">The function's configuration is invalid; the message names every problem.</exception>
     public static InProcessFunctionHost Start(int instances, string runtimeApi, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput)
     {
         ArgumentNullException.ThrowIfNull(environment);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SocketRelay.Application.Configuration;
 using SocketRelay.Application.Ports;
 using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Logging;
@@ -48,7 +49,7 @@ public class FunctionCompositionTests
     [Fact]
     public void A_bad_setting_fails_the_composition_naming_the_variable()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Compose(Environment(endpoint: null)));
+        var error = Assert.Throws<InvalidOptionsException>(() => Compose(Environment(endpoint: null)));
 
         Assert.Contains("WEBSOCKET_API_ENDPOINT", error.Message, StringComparison.Ordinal);
     }
