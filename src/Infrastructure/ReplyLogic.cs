@@ -23,8 +23,12 @@ public static class ReplyLogic
     /// <c>@connections</c> notifier are already there.</param>
     /// <param name="configuration">The function's environment variables (in Lambda: the process
     /// environment; in the local gateway: the environment it gives the function). Read your own
-    /// settings from it, e.g. <c>configuration["ORDERS_TABLE"]</c>, and throw
-    /// <see cref="InvalidOperationException"/> for a bad value: the host reports it as an init error.</param>
+    /// settings from it, e.g. <c>configuration["ORDERS_TABLE"]</c>, and report every bad value by its
+    /// variable name, as the function's own settings do:
+    /// <c>InvalidOptionsException.ThrowIfAny("OrdersSettings", problems)</c> with one
+    /// <see cref="SocketRelay.Application.Configuration.OptionProblem"/> per variable
+    /// (<see cref="SocketRelay.Application.Configuration.InvalidOptionsException"/>). Lambda reports it as
+    /// an init error; the local gateway does not start and names each variable.</param>
     public static IServiceCollection AddReplyLogic(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -1,5 +1,8 @@
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
+using SocketRelay.Application.Ports;
 using SocketRelay.TestSupport;
 
 namespace SocketRelay.Architecture.Tests;
@@ -53,5 +56,32 @@ public class LayerDependencyTests
 
         Assert.DoesNotContain("bootstrap", references);
         Assert.Contains("SocketRelay.Infrastructure", references);
+    }
+
+    /// <summary>
+    /// A host that named a reply handler could register it beside <c>ReplyLogic</c> and run
+    /// something the other host does not (OneCompositionTests checks what both hosts answer; this
+    /// keeps that check from passing only because the handler a host chose happens to be the echo).
+    /// </summary>
+    [Fact]
+    public void Neither_host_names_a_reply_handler_only_ReplyLogic_registers_it()
+    {
+        var handlerTypes = Load("SocketRelay.Application").GetTypes().Concat(Load("SocketRelay.Infrastructure").GetTypes())
+            .Where(type => typeof(IReplyHandler).IsAssignableFrom(type))
+            .Select(type => type.FullName!)
+            .ToHashSet();
+        Assert.Contains("SocketRelay.Application.Replies.EchoReplyHandler", handlerTypes);
+
+        Assert.All(Hosts, host => Assert.Empty(TypeReferences(host).Intersect(handlerTypes)));
+    }
+
+    /// <summary>Every type from another assembly that <paramref name="assembly"/>'s code names, in any position (generic arguments included).</summary>
+    private static HashSet<string> TypeReferences(string assembly)
+    {
+        using var stream = File.OpenRead(Load(assembly).Location);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        return [.. metadata.TypeReferences.Select(handle => metadata.GetTypeReference(handle))
+            .Select(reference => $"{metadata.GetString(reference.Namespace)}.{metadata.GetString(reference.Name)}")];
     }
 }

@@ -9,7 +9,11 @@ public sealed class SqsEvent
     public List<SqsRecord>? Records { get; set; }
 }
 
-/// <summary>One SQS message as Lambda delivers it; field names exactly as AWS sends them.</summary>
+/// <summary>
+/// One SQS message as Lambda delivers it; field names, and their order when written, exactly as AWS
+/// sends them: <c>messageId, receiptHandle, body, attributes, messageAttributes, md5OfMessageAttributes,
+/// md5OfBody, eventSource, eventSourceARN, awsRegion</c>.
+/// </summary>
 public sealed class SqsRecord
 {
     [JsonPropertyName("messageId")]
@@ -30,12 +34,14 @@ public sealed class SqsRecord
     [JsonPropertyName("messageAttributes")]
     public Dictionary<string, SqsMessageAttributeValue>? MessageAttributes { get; set; }
 
-    [JsonPropertyName("md5OfBody")]
-    public string? Md5OfBody { get; set; }
-
+    /// <summary>SQS's MD5 of the message attributes, lower-case hex; absent when the message has none.</summary>
     [JsonPropertyName("md5OfMessageAttributes")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Md5OfMessageAttributes { get; set; }
+
+    /// <summary>MD5 of the body's UTF-8 bytes, lower-case hex.</summary>
+    [JsonPropertyName("md5OfBody")]
+    public string? Md5OfBody { get; set; }
 
     [JsonPropertyName("eventSource")]
     public string? EventSource { get; set; }

@@ -1,4 +1,5 @@
 using SocketRelay.Application.Configuration;
+using SocketRelay.LocalGateway.Hosting;
 
 namespace SocketRelay.LocalGateway.EventSource;
 
@@ -20,9 +21,11 @@ public sealed class EventSourceOptions
     /// <summary>Long-poll wait of each receive.</summary>
     public TimeSpan ReceiveWaitTime { get; set; } = TimeSpan.FromSeconds(1);
 
-    public string Region { get; set; } = "us-east-1";
+    /// <summary>Each record's <c>awsRegion</c>: the region of the queue and of the function.</summary>
+    public string Region { get; set; } = LocalIdentity.Default.Region;
 
-    public string QueueArn { get; set; } = "arn:aws:sqs:us-east-1:000000000000:socketrelay-local.fifo";
+    /// <summary>Each record's <c>eventSourceARN</c>: <c>arn:aws:sqs:{region}:{account}:{queue name}</c>.</summary>
+    public string QueueArn { get; set; } = LocalIdentity.Default.QueueArn;
 
     /// <summary>Every setting that is out of range, by property name.</summary>
     public IEnumerable<OptionProblem> Problems()

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.LocalGateway.DevConsole;
 using SocketRelay.LocalGateway.Lambda;
 using SocketRelay.LocalGateway.Queue;
@@ -10,8 +8,10 @@ namespace SocketRelay.LocalGateway.EventSource;
 /// <summary>
 /// One poller of the local event source mapping: receive up to a batch, invoke the function with
 /// the SQS event, delete what the function did not report in <c>batchItemFailures</c>. Failures,
-/// invocation errors and time-outs are left for the visibility timeout to bring back, as Lambda does;
-/// a response naming an id that is not in the batch, or that cannot be read, fails the whole batch.
+/// invocation errors and time-outs are left for the visibility timeout to bring back, as Lambda does.
+/// The response is judged as Lambda's SQS event source judges it (<see cref="PartialBatchResponse"/>): empty,
+/// <c>null</c> or no failures is complete success; an invalid response fails the whole batch, and the gateway
+/// log says why.
 /// Each invocation and its outcome are told to the developer console's observer, if any.
 /// </summary>
 public sealed partial class EventSourcePoller(
@@ -65,7 +65,7 @@ public sealed partial class EventSourcePoller(
         return messages.Count;
     }
 
-    private HashSet<string> FailedMessageIds(InvocationResult result, IReadOnlyList<ReceivedMessage> messages)
+    private IReadOnlySet<string> FailedMessageIds(InvocationResult result, IReadOnlyList<ReceivedMessage> messages)
     {
         var all = messages.Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
         if (result.Outcome != InvocationOutcome.Response)
@@ -74,33 +74,21 @@ public sealed partial class EventSourcePoller(
             return all;
         }
 
-        try
+        var verdict = PartialBatchResponse.Judge(result.Payload, all);
+        if (!verdict.IsValid)
         {
-            var response = JsonSerializer.Deserialize(result.Payload, SocketRelayJsonContext.Wire.SqsBatchResponse);
-            var failed = (response?.BatchItemFailures ?? []).Select(f => f.ItemIdentifier).ToHashSet(StringComparer.Ordinal);
-            if (!failed.IsSubsetOf(all))
-            {
-                LogUnknownFailureIds(result.RequestId);
-                return all;
-            }
-
-            return failed;
-        }
-        catch (JsonException ex)
-        {
-            LogUnreadableResponse(result.RequestId, ex.Message);
+            LogInvalidResponse(result.RequestId, verdict.Problem!, messages.Count);
             return all;
         }
+
+        return verdict.FailedMessageIds;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome} {errorType}: all {count} messages will be received again after the visibility timeout")]
     private partial void LogInvocationFailed(string requestId, InvocationOutcome outcome, string? errorType, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} reported failures for messages not in its batch: the whole batch counts as failed")]
-    private partial void LogUnknownFailureIds(string requestId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} returned an unreadable batch response ({reason}): the whole batch counts as failed")]
-    private partial void LogUnreadableResponse(string requestId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} returned an invalid batch response: {problem}. As Lambda does, the whole batch failed: all {count} messages will be received again after the visibility timeout")]
+    private partial void LogInvalidResponse(string requestId, string problem, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Polling the queue failed; retrying in a second")]
     private partial void LogPollFailed(Exception exception);

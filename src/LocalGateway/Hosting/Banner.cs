@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocketRelay.Infrastructure.LambdaRuntime;
 
 namespace SocketRelay.LocalGateway.Hosting;
 
@@ -41,9 +42,11 @@ internal static class Banner
             text.AppendLine(CultureInfo.InvariantCulture, $"  Developer console   {http}/_local/  (status JSON: {http}/_local/status)");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/2018-06-01/runtime");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/{RuntimeApiContract.Version}/runtime");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function            {gateway.FunctionDescription}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Function ARN        {gateway.Identity.FunctionArn} ({gateway.Identity.FunctionMemoryMb} MB)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Queue               {queue}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Queue ARN           {gateway.Identity.QueueArn}");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Connect:  npx wscat -c {ws}");
         text.AppendLine("Send:     {\"MessageGroupId\":\"test\",\"data\":\"hello world\"}");

@@ -30,9 +30,16 @@ public sealed class GatewayHost : IAsyncDisposable
     private Task[] _pollers = [];
     private PipelineRecorder? _recorder;
 
-    private GatewayHost(GatewayOptions options) => Options = options;
+    private GatewayHost(GatewayOptions options)
+    {
+        Options = options;
+        Identity = options.ToIdentity();
+    }
 
     public GatewayOptions Options { get; }
+
+    /// <summary>The account, region and function every ARN, header and log line of this gateway names.</summary>
+    public LocalIdentity Identity { get; }
 
     /// <summary>The HTTP base address actually bound (the port is resolved when 0 was asked).</summary>
     public Uri HttpUrl { get; private set; } = null!;
@@ -53,7 +60,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
     /// <exception cref="InvalidOptionsException">The options are invalid; it lists every problem by switch.</exception>
-    /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked data directory,
+    /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked or unusable data directory,
     /// missing function binary, invalid function environment); the message says which option or variable to change.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
@@ -84,6 +91,11 @@ public sealed class GatewayHost : IAsyncDisposable
         catch (QueueStoreException ex)
         {
             throw new GatewayStartException($"--data-dir {Options.DataDir} cannot be used: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The directory cannot be created or written (a file is in its place, no permission, a read-only file system).
+            throw new GatewayStartException($"--data-dir {Options.DataDir} cannot be used: {ex.Message} Choose a directory this user can create and write.", ex);
         }
 
         IPipelineObserver observer = NoPipelineObserver.Instance;
@@ -138,8 +150,9 @@ public sealed class GatewayHost : IAsyncDisposable
                 $"the Lambda Runtime API cannot listen on 127.0.0.1 port {Options.RuntimeApiPort} (--runtime-api-port): {ex.InnerException?.Message ?? ex.Message}; choose another port, or 0 for a free one", ex);
         }
 
+        _runtime.FunctionArn = Identity.FunctionArn;
         var loopbackEndpoint = new UriBuilder(HttpUrl) { Host = "127.0.0.1" }.Uri;
-        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, "us-east-1", environment);
+        var functionEnvironment = FunctionEnvironment.For(loopbackEndpoint, Identity, environment);
         try
         {
             _function = Options.FunctionBinary is { } binary
@@ -160,6 +173,8 @@ public sealed class GatewayHost : IAsyncDisposable
             Pollers = Options.Pollers,
             FunctionTimeout = TimeSpan.FromSeconds(Options.FunctionTimeoutSeconds),
             VisibilityTimeout = TimeSpan.FromSeconds(Options.VisibilityTimeoutSeconds),
+            Region = Identity.Region,
+            QueueArn = Identity.QueueArn,
         };
         eventSource.Validate();
         var pollerLogger = _app.Services.GetRequiredService<ILogger<EventSourcePoller>>();

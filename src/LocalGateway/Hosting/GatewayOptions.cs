@@ -36,6 +36,15 @@ public sealed class GatewayOptions
 
     public int FunctionTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>The AWS region of every local ARN, of the SQS event records, and the function's <c>AWS_REGION</c> (its SigV4 signing region).</summary>
+    public string Region { get; set; } = LocalIdentity.DefaultRegion;
+
+    /// <summary>The function's name: <c>AWS_LAMBDA_FUNCTION_NAME</c>, its ARN, its log group and its log lines.</summary>
+    public string FunctionName { get; set; } = LocalIdentity.DefaultFunctionName;
+
+    /// <summary>Memory in MB the function is told it has (<c>AWS_LAMBDA_FUNCTION_MEMORY_SIZE</c>); not enforced locally.</summary>
+    public int FunctionMemoryMb { get; set; } = LocalIdentity.DefaultFunctionMemoryMb;
+
     public int VisibilityTimeoutSeconds { get; set; } = 60;
 
     public int MaxReceiveCount { get; set; } = 5;
@@ -79,6 +88,9 @@ public sealed class GatewayOptions
         options.SqsServiceUrl = section[nameof(SqsServiceUrl)] ?? options.SqsServiceUrl;
         options.Pollers = Integer(section, nameof(Pollers), problems) ?? options.Pollers;
         options.FunctionTimeoutSeconds = Integer(section, nameof(FunctionTimeoutSeconds), problems) ?? options.FunctionTimeoutSeconds;
+        options.Region = section[nameof(Region)] ?? options.Region;
+        options.FunctionName = section[nameof(FunctionName)] ?? options.FunctionName;
+        options.FunctionMemoryMb = Integer(section, nameof(FunctionMemoryMb), problems) ?? options.FunctionMemoryMb;
         options.VisibilityTimeoutSeconds = Integer(section, nameof(VisibilityTimeoutSeconds), problems) ?? options.VisibilityTimeoutSeconds;
         options.MaxReceiveCount = Integer(section, nameof(MaxReceiveCount), problems) ?? options.MaxReceiveCount;
         options.FaultStatus = section[nameof(FaultStatus)] ?? options.FaultStatus;
@@ -155,6 +167,9 @@ public sealed class GatewayOptions
         return codes;
     }
 
+    /// <summary>The one account, region and function every ARN, header and log line is built from.</summary>
+    public LocalIdentity ToIdentity() => LocalIdentity.From(this);
+
     /// <summary>
     /// Every setting that is out of range or missing, named by its command-line switch (e.g.
     /// <c>--port must be 0–65535 (was 70000)</c>), including those of the components these settings
@@ -189,15 +204,20 @@ public sealed class GatewayOptions
 
         if (Queue == "sqs")
         {
-            foreach (var problem in new SqsQueueOptions { QueueUrl = SqsQueueUrl ?? "", ServiceUrl = SqsServiceUrl }.Problems())
+            foreach (var problem in new SqsQueueOptions { QueueUrl = SqsQueueUrl ?? "", ServiceUrl = SqsServiceUrl, Region = Region }.Problems())
             {
                 yield return problem.Renamed(problem.Name switch
                 {
                     nameof(SqsQueueOptions.QueueUrl) => Switch(nameof(SqsQueueUrl)),
                     nameof(SqsQueueOptions.ServiceUrl) => Switch(nameof(SqsServiceUrl)),
-                    _ => "AWS_REGION",
+                    _ => Switch(nameof(Region)),
                 });
             }
+        }
+
+        foreach (var problem in LocalIdentity.Problems(this))
+        {
+            yield return problem;
         }
 
         if (Pollers < 1)

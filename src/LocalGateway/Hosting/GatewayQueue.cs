@@ -17,7 +17,7 @@ internal static class GatewayQueue
 
     private static SqsFifoQueue OpenSqs(GatewayOptions options)
     {
-        var sqs = new SqsQueueOptions { QueueUrl = options.SqsQueueUrl ?? "", ServiceUrl = options.SqsServiceUrl };
+        var sqs = new SqsQueueOptions { QueueUrl = options.SqsQueueUrl ?? "", ServiceUrl = options.SqsServiceUrl, Region = options.Region };
         sqs.Validate();
         return new SqsFifoQueue(SqsClientFactory.Create(sqs), sqs);
     }

@@ -41,7 +41,8 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
     /// <summary>The <c>host:port</c> to put in <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
     public string Address { get; private set; } = "";
 
-    public string FunctionArn { get; set; } = "arn:aws:lambda:us-east-1:123456789012:function:socketrelay";
+    /// <summary>Sent as <c>Lambda-Runtime-Invoked-Function-Arn</c>; the gateway sets its <see cref="LocalIdentity.FunctionArn"/>.</summary>
+    public string FunctionArn { get; set; } = LocalIdentity.Default.FunctionArn;
 
     /// <summary>Completes when a function process reports <c>init/error</c>.</summary>
     public Task<(string ErrorType, string Body)> InitError => _initError.Task;

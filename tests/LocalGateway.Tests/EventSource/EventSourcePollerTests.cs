@@ -1,11 +1,12 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.LambdaRuntime;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.Infrastructure.Sqs;
 using SocketRelay.LocalGateway.EventSource;
 using SocketRelay.LocalGateway.Lambda;
 using SocketRelay.LocalGateway.Queue;
+using SocketRelay.LocalGateway.Tests.ApiGateway;
 
 namespace SocketRelay.LocalGateway.Tests.EventSource;
 
@@ -29,9 +30,15 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         _queue = SqliteFifoQueue.Open(new SqliteQueueOptions { DataDirectory = _dataDir }, TimeProvider.System);
         _runtime = await LocalRuntimeApi.StartAsync();
         _function = new RuntimeApiClient(_runtime.Address);
+        _loggerFactory = new LoggerFactory([_gatewayLog]);
     }
 
-    public void Dispose() => _function.Dispose();
+    public void Dispose()
+    {
+        _function.Dispose();
+        _loggerFactory.Dispose();
+        _gatewayLog.Dispose();
+    }
 
     public async Task DisposeAsync()
     {
@@ -40,7 +47,10 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         Directory.Delete(_dataDir, recursive: true);
     }
 
-    private EventSourcePoller Poller() => new(_queue, _runtime, _options, NullLogger<EventSourcePoller>.Instance);
+    private readonly RecordingLoggerProvider _gatewayLog = new();
+    private LoggerFactory _loggerFactory = null!;
+
+    private EventSourcePoller Poller() => new(_queue, _runtime, _options, _loggerFactory.CreateLogger<EventSourcePoller>());
 
     private Task<SendResult> SendAsync(string group, string body, string dedup) =>
         _queue.SendAsync(new OutgoingMessage(body, group, dedup, new Dictionary<string, string> { ["connectionId"] = "c-" + dedup, ["requestId"] = dedup }), CancellationToken.None);
@@ -73,18 +83,46 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         var record = sqsEvent.Records![0];
         Assert.Equal("e4e68fb7bd0e697a0ae8f1bb342846b3", record.Md5OfBody);
         Assert.Equal("aws:sqs", record.EventSource);
-        Assert.Equal(_options.QueueArn, record.EventSourceArn);
+        Assert.Equal("arn:aws:sqs:us-east-1:000000000000:socketrelay-local-messages.fifo", record.EventSourceArn);
         Assert.Equal("us-east-1", record.AwsRegion);
         Assert.False(string.IsNullOrEmpty(record.ReceiptHandle));
-        foreach (var name in new[] { "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageGroupId", "MessageDeduplicationId" })
-        {
-            Assert.True(record.Attributes!.ContainsKey(name), name);
-        }
-
         Assert.Equal("1", record.Attributes!["ApproximateReceiveCount"]);
         Assert.Equal("r1", record.Attributes["MessageDeduplicationId"]);
+        Assert.Equal("g", record.Attributes["MessageGroupId"]);
         Assert.Equal("c-r1", record.MessageAttributes!["connectionId"].StringValue);
         Assert.Equal("String", record.MessageAttributes["connectionId"].DataType);
+    }
+
+    [Fact]
+    public async Task Each_record_has_awss_fields_in_awss_order_with_the_attribute_digest_sqs_computes()
+    {
+        await SendAsync("g", "Test message.", "r1");
+
+        var polling = Poller().PollOnceAsync(CancellationToken.None);
+        var invocation = await _function.GetNextInvocationAsync(CancellationToken.None);
+        await RespondAsync(invocation.RequestId);
+        await polling;
+
+        // One identity: the function and the queue are in the same account and region.
+        Assert.Equal("arn:aws:lambda:us-east-1:000000000000:function:socketrelay-local", invocation.FunctionArn);
+
+        // AWS Lambda Developer Guide, "Using Lambda with Amazon SQS": the example FIFO queue message event, with
+        // md5OfMessageAttributes where SQS puts it (before md5OfBody) when the message has attributes.
+        using var json = JsonDocument.Parse(invocation.Payload);
+        var record = json.RootElement.GetProperty("Records")[0];
+        Assert.Equal(
+            ["messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfMessageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion"],
+            record.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["ApproximateReceiveCount", "SentTimestamp", "SequenceNumber", "MessageGroupId", "SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp"],
+            record.GetProperty("attributes").EnumerateObject().Select(p => p.Name));
+        Assert.All(record.GetProperty("attributes").EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
+        var connectionId = record.GetProperty("messageAttributes").GetProperty("connectionId");
+        Assert.Equal("""{"stringValue":"c-r1","stringListValues":[],"binaryListValues":[],"dataType":"String"}""", connectionId.GetRawText());
+        Assert.Equal(["connectionId", "requestId"], record.GetProperty("messageAttributes").EnumerateObject().Select(p => p.Name));
+
+        var moto = await MotoSqs.DigestsAsync([new Dictionary<string, (string, string)> { ["connectionId"] = ("String", "c-r1"), ["requestId"] = ("String", "r1") }]);
+        Assert.Equal(moto[0], record.GetProperty("md5OfMessageAttributes").GetString());
     }
 
     [Fact]
@@ -138,5 +176,74 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         var stats = await _queue.GetStatsAsync(CancellationToken.None);
         Assert.Equal(0, stats.Completed);
         Assert.Equal(1, stats.InFlight);
+    }
+
+    /// <summary>Sends a1 (group a) and b1 (group b), lets the function answer with <paramref name="body"/> (ids written
+    /// as A and B), and returns what was deleted and what the gateway logged.</summary>
+    private async Task<(long Completed, long InFlight, string Log)> AnswerWithAsync(string body)
+    {
+        await SendAsync("a", "a1", "a1");
+        await SendAsync("b", "b1", "b1");
+
+        var polling = Poller().PollOnceAsync(CancellationToken.None);
+        await AnswerOneAsync((e, id) =>
+        {
+            var text = body.Replace("A", e.Records!.Single(r => r.Body == "a1").MessageId, StringComparison.Ordinal)
+                .Replace("B", e.Records!.Single(r => r.Body == "b1").MessageId, StringComparison.Ordinal);
+            return _function.PostResponseAsync(id, System.Text.Encoding.UTF8.GetBytes(text), CancellationToken.None);
+        });
+        await polling;
+
+        var stats = await _queue.GetStatsAsync(CancellationToken.None);
+        return (stats.Completed, stats.InFlight, string.Join('\n', _gatewayLog.Entries.Select(e => e.Message)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData(" \n")]
+    [InlineData("{\"batchItemFailures\":null}")]
+    [InlineData("{\"batchItemFailures\":[]}")]
+    [InlineData("{\"BatchItemFailures\":[{\"itemIdentifier\":\"A\"}]}")]
+    public async Task An_empty_or_null_response_or_no_failures_is_complete_success_and_deletes_the_batch(string body)
+    {
+        var (completed, inFlight, log) = await AnswerWithAsync(body);
+
+        Assert.Equal(2, completed);
+        Assert.Equal(0, inFlight);
+        Assert.DoesNotContain("invalid", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_the_reported_failures_stay_when_the_rest_is_not_named()
+    {
+        var (completed, inFlight, _) = await AnswerWithAsync("{\"batchItemFailures\":[{\"itemIdentifier\":\"B\"},{\"itemIdentifier\":\"B\"}]}");
+
+        Assert.Equal(1, completed);
+        Assert.Equal(1, inFlight);
+    }
+
+    [Theory]
+    [InlineData("not json", "the response is not JSON")]
+    [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":\"A\"}", "the response is not JSON")]
+    [InlineData("\"ok\"", "the response is a JSON string, not an object with batchItemFailures")]
+    [InlineData("{\"batchItemFailures\":{\"itemIdentifier\":\"A\"}}", "batchItemFailures is a JSON object, not an array")]
+    [InlineData("{\"batchItemFailures\":[\"A\"]}", "batchItemFailures[0] is a JSON string, not an object with an itemIdentifier")]
+    [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":\"\"}]}", "batchItemFailures[0].itemIdentifier is empty")]
+    [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":null}]}", "batchItemFailures[0].itemIdentifier is null")]
+    [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":42}]}", "batchItemFailures[0].itemIdentifier is a JSON number, not a messageId string")]
+    [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":\"B\"},{\"itemIdentifer\":\"A\"}]}", "batchItemFailures[1] has no itemIdentifier (its keys: itemIdentifer)")]
+    [InlineData("{\"batchItemFailures\":[{\"ItemIdentifier\":\"A\"}]}", "batchItemFailures[0] has no itemIdentifier (its keys: ItemIdentifier)")]
+    [InlineData("{\"batchItemFailures\":[{}]}", "batchItemFailures[0] has no itemIdentifier (its keys: none)")]
+    [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":\"B\"},{\"itemIdentifier\":\"not-in-this-batch\"}]}", "batchItemFailures[1].itemIdentifier 'not-in-this-batch' is not the messageId of a message in this batch")]
+    public async Task An_invalid_response_fails_the_whole_batch_and_the_gateway_says_why(string body, string reason)
+    {
+        var (completed, inFlight, log) = await AnswerWithAsync(body);
+
+        Assert.Equal(0, completed);
+        Assert.Equal(2, inFlight);
+        Assert.Contains("returned an invalid batch response: " + reason, log, StringComparison.Ordinal);
+        Assert.Contains("the whole batch failed: all 2 messages will be received again after the visibility timeout", log, StringComparison.Ordinal);
     }
 }

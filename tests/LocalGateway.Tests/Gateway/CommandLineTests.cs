@@ -95,6 +95,22 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_directory_that_cannot_be_created_is_one_line_naming_its_option()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var file = Path.Combine(_dataDir, "a-file");
+        await File.WriteAllTextAsync(file, "not a directory");
+
+        var run = await RunAsync("--port", "0", "--data-dir", file);
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Errors);
+        Assert.StartsWith($"The local gateway could not start: --data-dir {file} cannot be used: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("Choose a directory this user can create and write.", line, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
     public async Task A_missing_function_binary_is_one_line_naming_its_option()
     {
         var missing = Path.Combine(_dataDir, "no-bootstrap");
