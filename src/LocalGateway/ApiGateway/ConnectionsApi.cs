@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Domain.Identifiers;
+using SocketRelay.LocalGateway.DevConsole;
 
 namespace SocketRelay.LocalGateway.ApiGateway;
 
@@ -15,10 +16,14 @@ namespace SocketRelay.LocalGateway.ApiGateway;
 /// the SigV4 signature (<see cref="SigV4Verifier"/>), the payload size (413), the connection (410). Every
 /// error is API Gateway's status, <c>x-amzn-ErrorType</c> header and <c>{"message":"…"}</c> body, so AWS's
 /// SDKs raise the same exceptions as in AWS. <see cref="ConnectionsFaultOptions"/> can make <c>POST</c>s
-/// fail or answer late on purpose.
+/// fail or answer late on purpose. Each <c>POST</c>'s answer is told to the developer console's observer, if
+/// one is registered.
 /// </summary>
-internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOptions options, SigV4Verifier verifier, ConnectionsFaultInjector faults, ILogger<ConnectionsApi> logger)
+internal sealed class ConnectionsApi(
+    ConnectionRegistry registry, ApiGatewayOptions options, SigV4Verifier verifier, ConnectionsFaultInjector faults, ILogger<ConnectionsApi> logger, IPipelineObserver? observer = null)
 {
+    private readonly IPipelineObserver _observer = observer ?? NoPipelineObserver.Instance;
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -52,6 +57,7 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
         if (request.ContentLength > options.MaxMessageBytes)
         {
             await WritePayloadTooLargeAsync(context);
+            ObservePost(context, rawId, await ReplyEnvelopeProbe.ReadRequestIdAsync(request.Body, context.RequestAborted));
             return;
         }
 
@@ -62,6 +68,7 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
             if (length > options.MaxMessageBytes)
             {
                 await WritePayloadTooLargeAsync(context);
+                ObservePost(context, rawId, ReplyEnvelopeProbe.RequestId(buffer.AsSpan(0, Math.Min(length, ReplyEnvelopeProbe.PrefixBytes))));
                 return;
             }
 
@@ -86,6 +93,7 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
         {
             ApiGatewayLog.ManagementRequest(logger, method, rawId, StatusCodes.Status410Gone);
             await WriteGoneAsync(context);
+            ObservePost(context, rawId, body);
             return;
         }
 
@@ -96,6 +104,7 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
             {
                 ApiGatewayLog.FaultInjected(logger, id.Value, injected);
                 await WriteInjectedFaultAsync(context, injected);
+                ObservePost(context, id.Value, body);
                 return;
             }
 
@@ -104,6 +113,7 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
                 await WriteGoneAsync(context);
             }
 
+            ObservePost(context, id.Value, body);
             await DelayResponseAsync(fault.Latency, context.RequestAborted);
         }
         else if (HttpMethods.IsGet(method))
@@ -118,6 +128,18 @@ internal sealed class ConnectionsApi(ConnectionRegistry registry, ApiGatewayOpti
         }
 
         ApiGatewayLog.ManagementRequest(logger, method, id.Value, context.Response.StatusCode);
+    }
+
+    private void ObservePost(HttpContext context, string connectionId, ReadOnlyMemory<byte> body) =>
+        ObservePost(context, connectionId, ReplyEnvelopeProbe.RequestId(body.Span[..Math.Min(body.Length, ReplyEnvelopeProbe.PrefixBytes)]));
+
+    /// <summary>Tells the console's observer how a <c>POST</c> was answered (the reply envelope's <c>requestId</c> ties it to its message).</summary>
+    private void ObservePost(HttpContext context, string connectionId, string? requestId)
+    {
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            _observer.PostedToConnection(connectionId, requestId, context.Response.StatusCode);
+        }
     }
 
     private Task RefuseAsync(HttpContext context, string path, ManagementRefusal refusal, string reason)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SocketRelay.LocalGateway.DevConsole;
 using SocketRelay.LocalGateway.Lambda;
 using SocketRelay.LocalGateway.Queue;
 
@@ -11,9 +12,13 @@ namespace SocketRelay.LocalGateway.EventSource;
 /// The response is judged as Lambda's SQS event source judges it (<see cref="PartialBatchResponse"/>): empty,
 /// <c>null</c> or no failures is complete success; an invalid response fails the whole batch, and the gateway
 /// log says why.
+/// Each invocation and its outcome are told to the developer console's observer, if any.
 /// </summary>
-public sealed partial class EventSourcePoller(IFifoQueue queue, LocalRuntimeApi runtime, EventSourceOptions options, ILogger<EventSourcePoller> logger)
+public sealed partial class EventSourcePoller(
+    IFifoQueue queue, LocalRuntimeApi runtime, EventSourceOptions options, ILogger<EventSourcePoller> logger, IPipelineObserver? observer = null)
 {
+    private readonly IPipelineObserver _observer = observer ?? NoPipelineObserver.Instance;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -46,8 +51,10 @@ public sealed partial class EventSourcePoller(IFifoQueue queue, LocalRuntimeApi 
         }
 
         var payload = SqsEventFactory.Build(messages, options.QueueArn, options.Region);
+        var startedAt = DateTimeOffset.UtcNow;
         var result = await runtime.InvokeAsync(payload, options.FunctionTimeout, cancellationToken: cancellationToken);
         var failed = FailedMessageIds(result, messages);
+        _observer.BatchInvoked(messages, result, startedAt, failed);
         var done = messages.Where(m => !failed.Contains(m.MessageId)).Select(m => m.ReceiptHandle).ToList();
         if (done.Count > 0)
         {

@@ -52,7 +52,15 @@ internal static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  WebSocket API       {ws}  (also {ws}/{options.Stage})");
         text.AppendLine(CultureInfo.InvariantCulture, $"  @connections API    {endpoint}/@connections/{{connectionId}}  (SigV4: execute-api, {region})");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Credentials         AWS_ACCESS_KEY_ID={options.AccessKeyId} AWS_SECRET_ACCESS_KEY={options.SecretAccessKey}  (the function's; @connections accepts only these)");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  Status              {http}/_local/  (JSON: {http}/_local/status)");
+        if (gateway.Recorder is null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  Status              {http}/_local/status  (developer console off)");
+        }
+        else
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  Developer console   {http}/_local/  (status JSON: {http}/_local/status)");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/{RuntimeApiContract.Version}/runtime");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function            {gateway.FunctionDescription}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function ARN        {gateway.Identity.FunctionArn} ({gateway.Identity.FunctionMemoryMb} MB)");

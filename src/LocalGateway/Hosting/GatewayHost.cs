@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.ApiGateway;
+using SocketRelay.LocalGateway.DevConsole;
 using SocketRelay.LocalGateway.EventSource;
 using SocketRelay.LocalGateway.Lambda;
 using SocketRelay.LocalGateway.Queue;
@@ -27,6 +28,7 @@ public sealed class GatewayHost : IAsyncDisposable
     private LocalRuntimeApi? _runtime;
     private IFunctionHost? _function;
     private Task[] _pollers = [];
+    private PipelineRecorder? _recorder;
 
     private GatewayHost(GatewayOptions options)
     {
@@ -57,6 +59,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public IFifoQueue Queue => _queue!;
 
     public ConnectionRegistry Connections => _app!.Services.GetRequiredService<ConnectionRegistry>();
+
+    /// <summary>The developer console's bookkeeping; null when <see cref="GatewayOptions.DevConsole"/> is off.</summary>
+    public PipelineRecorder? Recorder => _recorder;
 
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
@@ -99,17 +104,34 @@ public sealed class GatewayHost : IAsyncDisposable
             throw new GatewayStartException($"--data-dir {Options.DataDir} cannot be used: {ex.Message} Choose a directory this user can create and write.", ex);
         }
 
+        IPipelineObserver observer = NoPipelineObserver.Instance;
+        if (Options.DevConsole)
+        {
+            _recorder = new PipelineRecorder(TimeProvider.System);
+            observer = _recorder;
+            functionLogs = new FunctionLogTap(functionLogs, _recorder);
+            if (_queue is SqliteFifoQueue sqlite)
+            {
+                sqlite.DeadLetterObserver = _recorder;
+            }
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         configureLogging(builder.Logging);
         // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
-        builder.Services.AddSingleton(_queue).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => Options.ConfigureApiGateway(api, Identity));
+        builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => Options.ConfigureApiGateway(api, Identity));
         _app = builder.Build();
         _app.UseApiGateway();
         var registry = _app.Services.GetRequiredService<ConnectionRegistry>();
         _app.MapGatewayStatus(new GatewayStatus(_queue, () => registry.Count));
+        if (_recorder is not null)
+        {
+            _app.MapDeveloperConsole(_recorder, _queue, registry);
+        }
+
         try
         {
             await _app.StartAsync();
@@ -164,7 +186,7 @@ public sealed class GatewayHost : IAsyncDisposable
         eventSource.Validate();
         var pollerLogger = _app.Services.GetRequiredService<ILogger<EventSourcePoller>>();
         _pollers = [.. Enumerable.Range(0, Options.Pollers).Select(_ =>
-            Task.Run(() => new EventSourcePoller(_queue, _runtime, eventSource, pollerLogger).RunAsync(_stopping.Token)))];
+            Task.Run(() => new EventSourcePoller(_queue, _runtime, eventSource, pollerLogger, observer).RunAsync(_stopping.Token)))];
     }
 
     /// <summary>

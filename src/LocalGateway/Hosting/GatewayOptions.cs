@@ -77,6 +77,12 @@ public sealed class GatewayOptions
     public int? FaultSeed { get; set; }
 
     /// <summary>
+    /// The developer console at <c>/_local/</c> and its bookkeeping (on by default; set
+    /// <c>Gateway__DevConsole=false</c> to measure the pipeline without it).
+    /// </summary>
+    public bool DevConsole { get; set; } = true;
+
+    /// <summary>
     /// Reads the <c>Gateway</c> section (command line, <c>appsettings.json</c>, <c>Gateway__*</c>
     /// variables). A value that is not a number where one is needed is added to
     /// <paramref name="problems"/> by its switch (e.g. <c>--port must be a whole number (was 'abc')</c>)
@@ -114,6 +120,19 @@ public sealed class GatewayOptions
         options.FaultStatus = section[nameof(FaultStatus)] ?? options.FaultStatus;
         options.FaultLatencyMs = Integer(section, nameof(FaultLatencyMs), problems) ?? options.FaultLatencyMs;
         options.FaultSeed = Integer(section, nameof(FaultSeed), problems) ?? options.FaultSeed;
+        var console = section[nameof(DevConsole)];
+        if (console is not null)
+        {
+            if (bool.TryParse(console, out var on))
+            {
+                options.DevConsole = on;
+            }
+            else
+            {
+                problems.Add(new("Gateway__DevConsole", $"must be true or false (was '{console}')"));
+            }
+        }
+
         var rate = section[nameof(FaultRate)];
         if (rate is not null)
         {

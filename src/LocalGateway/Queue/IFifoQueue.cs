@@ -49,4 +49,28 @@ public interface IFifoQueue
     }
 
     Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Lists up to <paramref name="maxCount"/> dead letters, oldest first (for the developer console).</summary>
+    /// <exception cref="NotSupportedException">The backend keeps its dead letters elsewhere (Amazon SQS: read the DLQ in AWS).</exception>
+    Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(DeadLetterOperationsUnsupported);
+
+    /// <summary>
+    /// Moves dead letters back to the end of the queue (the DLQ redrive of Amazon SQS's console):
+    /// every dead letter, oldest first, or only <paramref name="messageId"/> when given. A redriven
+    /// message keeps its id, body, group and attributes; its receive count starts again at 0.
+    /// Returns the ids moved, in queue order (empty when none matched).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The backend cannot redrive from the gateway (Amazon SQS: use its console or <c>StartMessageMoveTask</c>).</exception>
+    Task<IReadOnlyList<string>> RedriveDeadLettersAsync(string? messageId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(DeadLetterOperationsUnsupported);
+
+    /// <summary>Deletes one dead letter for good. Returns false when no dead letter has that id.</summary>
+    /// <exception cref="NotSupportedException">The backend cannot delete dead letters from the gateway.</exception>
+    Task<bool> DeleteDeadLetterAsync(string messageId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(DeadLetterOperationsUnsupported);
+
+    /// <summary>Why the default list, redrive and delete refuse: the backend keeps its dead letters elsewhere.</summary>
+    const string DeadLetterOperationsUnsupported =
+        "This queue backend does not list, redrive or delete dead letters from the gateway; use Amazon SQS's console (\"Start DLQ redrive\") or its StartMessageMoveTask, ReceiveMessage and DeleteMessage APIs on the dead-letter queue.";
 }

@@ -36,3 +36,17 @@ public sealed record ReceivedMessage(
 /// <param name="DeadLetterQueueDepth">Messages moved to the dead-letter queue.</param>
 public sealed record QueueStats(long Accepted, long Completed, long QueueDepth, long InFlight, long DeadLetterQueueDepth);
 
+/// <summary>A message moved to the dead-letter queue.</summary>
+/// <param name="SentTimestamp">Unix time in milliseconds.</param>
+/// <param name="DeadLetteredTimestamp">Unix time in milliseconds.</param>
+/// <param name="Reason">Why: its receive count, and its last failure when the gateway saw it (e.g. the <c>@connections</c> 413).</param>
+public sealed record DeadLetter(
+    string MessageId,
+    string Body,
+    string MessageGroupId,
+    string MessageDeduplicationId,
+    IReadOnlyDictionary<string, string> MessageAttributes,
+    int ReceiveCount,
+    long SentTimestamp,
+    long DeadLetteredTimestamp,
+    string Reason);

@@ -117,7 +117,13 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
             {
                 var now = Now();
                 var visibleAt = now + (long)visibilityTimeout.TotalMilliseconds;
-                return _store.Receive(maxMessages, now, visibleAt, _options.MaxReceiveCount, _options.SenderId);
+                var messages = _store.Receive(maxMessages, now, visibleAt, _options.MaxReceiveCount, _options.SenderId);
+                foreach (var (messageId, reason) in _store.LastDeadLettered)
+                {
+                    DeadLetterObserver?.DeadLettered(messageId, reason, now);
+                }
+
+                return messages;
             }, cancellationToken);
 
             var remaining = deadline - _time.GetUtcNow();
@@ -182,8 +188,45 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         return deleted;
     }
 
+    /// <summary>
+    /// Told of every message the queue moves to the dead-letter queue, and asked for the message's
+    /// last failure to record in its reason. Set once, before the queue is used.
+    /// </summary>
+    public IDeadLetterObserver? DeadLetterObserver
+    {
+        get;
+        set
+        {
+            field = value;
+            _store.LastFailure = value is null ? null : value.LastFailure;
+        }
+    }
+
     public Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken) =>
         LockedAsync(() => _store.GetStats(Now()), cancellationToken);
+
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return LockedAsync(() => _store.ListDeadLetters(maxCount), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> RedriveDeadLettersAsync(string? messageId, CancellationToken cancellationToken)
+    {
+        var moved = await LockedAsync(() => _store.RedriveDeadLetters(messageId), cancellationToken);
+        if (moved.Count > 0)
+        {
+            _signal.Pulse();
+        }
+
+        return moved;
+    }
+
+    public Task<bool> DeleteDeadLetterAsync(string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        return LockedAsync(() => _store.DeleteDeadLetter(messageId), cancellationToken);
+    }
 
     public void Dispose()
     {

@@ -16,7 +16,9 @@ internal sealed class SqliteQueueStore : IDisposable
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted;
     private readonly SqliteCommand _selectDeliverable, _deliver, _deadLetter, _removeMessage;
-    private readonly SqliteCommand _delete, _countCompleted, _stats, _releaseLeases;
+    private readonly SqliteCommand _delete, _countCompleted, _stats, _listDeadLetters, _releaseLeases;
+    private readonly SqliteCommand _redriveDeadLetters, _removeDeadLetters;
+    private readonly List<(string MessageId, string Reason)> _deadLettered = [];
     private readonly SqliteCommand _relaxedSync;
     private readonly SqliteCommand _fullSyncAgain;
     private long _receiveBatch;
@@ -73,8 +75,32 @@ internal sealed class SqliteQueueStore : IDisposable
                    (SELECT COUNT(*) FROM dead_letters);
             """,
             "$now");
+        _listDeadLetters = Prepare(
+            "SELECT message_id, body, group_id, deduplication_id, attributes, receive_count, sent_at, dead_lettered_at, reason FROM dead_letters ORDER BY sequence LIMIT $limit;",
+            "$limit");
         _releaseLeases = Prepare("UPDATE messages SET visible_at = 0, receipt_handle = NULL WHERE receipt_handle IS NOT NULL;");
+
+        // Back to the tail of the queue, oldest dead letter first, as new rows (new sequence numbers):
+        // FIFO order is the order of the queue, and a redriven message was sent before what now waits.
+        _redriveDeadLetters = Prepare(
+            """
+            INSERT INTO messages (message_id, group_id, deduplication_id, body, attributes, sent_at)
+            SELECT message_id, group_id, deduplication_id, body, attributes, sent_at FROM dead_letters
+            WHERE $id IS NULL OR message_id = $id ORDER BY sequence
+            RETURNING message_id;
+            """,
+            "$id");
+        _removeDeadLetters = Prepare("DELETE FROM dead_letters WHERE $id IS NULL OR message_id = $id;", "$id");
     }
+
+    /// <summary>
+    /// Says why a message is being dead-lettered beyond its receive count (e.g. the last
+    /// <c>@connections</c> answer); null when nothing is known. Called inside the receive's transaction.
+    /// </summary>
+    public Func<string, string?>? LastFailure { get; set; }
+
+    /// <summary>The messages the last <see cref="Receive"/> moved to the dead-letter queue, with their reason.</summary>
+    public IReadOnlyList<(string MessageId, string Reason)> LastDeadLettered => _deadLettered;
 
     /// <summary>Stores the messages in one transaction; a duplicate may refer to an earlier message of the same list.</summary>
     public IReadOnlyList<SendResult> Send(IReadOnlyList<OutgoingMessage> messages, long now) => InTransaction(() =>
@@ -109,6 +135,7 @@ internal sealed class SqliteQueueStore : IDisposable
 
     private IReadOnlyList<ReceivedMessage> ReceiveInTransaction(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId) => InTransaction(() =>
     {
+        _deadLettered.Clear();
         var batch = ++_receiveBatch;
         var received = new List<ReceivedMessage>(maxMessages);
         var after = 0L;
@@ -120,7 +147,7 @@ internal sealed class SqliteQueueStore : IDisposable
             {
                 if (candidate.ReceiveCount >= maxReceiveCount)
                 {
-                    MoveToDeadLetters(candidate.Sequence, now, maxReceiveCount);
+                    MoveToDeadLetters(candidate.Sequence, candidate.MessageId, now, maxReceiveCount);
                     deadLettered = true;
                     continue;
                 }
@@ -177,6 +204,38 @@ internal sealed class SqliteQueueStore : IDisposable
         return new QueueStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
 
+    public IReadOnlyList<DeadLetter> ListDeadLetters(int maxCount)
+    {
+        using var reader = Run(_listDeadLetters, maxCount).ExecuteReader();
+        var deadLetters = new List<DeadLetter>();
+        while (reader.Read())
+        {
+            deadLetters.Add(new DeadLetter(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                MessageAttributesCodec.Decode(reader.GetString(4)), reader.GetInt32(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetString(8)));
+        }
+
+        return deadLetters;
+    }
+
+    /// <summary>Moves the dead letters (all, or the one with <paramref name="messageId"/>) back to the queue; returns their ids in queue order.</summary>
+    public IReadOnlyList<string> RedriveDeadLetters(string? messageId) => InTransaction(() =>
+    {
+        var moved = new List<string>();
+        using (var reader = Run(_redriveDeadLetters, (object?)messageId ?? DBNull.Value).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                moved.Add(reader.GetString(0));
+            }
+        }
+
+        Run(_removeDeadLetters, (object?)messageId ?? DBNull.Value).ExecuteNonQuery();
+        return (IReadOnlyList<string>)moved;
+    });
+
+    public bool DeleteDeadLetter(string messageId) => InTransaction(() => Run(_removeDeadLetters, messageId).ExecuteNonQuery() > 0);
+
     public int ReleaseLeases() => Run(_releaseLeases).ExecuteNonQuery();
 
     public void ForgetExpiredDeduplicationIds(long now) => Run(_forgetExpired, now).ExecuteNonQuery();
@@ -223,11 +282,17 @@ internal sealed class SqliteQueueStore : IDisposable
         return candidates;
     }
 
-    private void MoveToDeadLetters(long sequence, long now, int maxReceiveCount)
+    private void MoveToDeadLetters(long sequence, string messageId, long now, int maxReceiveCount)
     {
         var reason = $"Received {maxReceiveCount} times without being deleted (maxReceiveCount {maxReceiveCount}).";
+        if (LastFailure?.Invoke(messageId) is { } lastFailure)
+        {
+            reason += $" Last failure: {lastFailure}";
+        }
+
         Run(_deadLetter, now, reason, sequence).ExecuteNonQuery();
         Run(_removeMessage, sequence).ExecuteNonQuery();
+        _deadLettered.Add((messageId, reason));
     }
 
     private T InTransaction<T>(Func<T> work)

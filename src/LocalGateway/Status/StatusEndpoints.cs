@@ -7,20 +7,18 @@ namespace SocketRelay.LocalGateway.Status;
 
 public static class StatusEndpoints
 {
-    /// <summary><c>GET /_local/status</c> (JSON) and <c>GET /_local/</c> (a page that refreshes itself); loopback callers only.</summary>
+    /// <summary><c>GET /_local/status</c> (JSON); loopback callers only. The page at <c>/_local/</c> is the developer console's.</summary>
     public static IEndpointRouteBuilder MapGatewayStatus(this IEndpointRouteBuilder endpoints, GatewayStatus status)
     {
         endpoints.MapGet("/_local/status", async (HttpContext http) =>
         {
-            if (!IsLoopback(http))
+            if (!IsLoopback(http) || !DevConsole.LocalRequestGuard.IsLoopbackHost(http.Request.Host))
             {
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
             }
 
             return Results.Bytes(await status.ToJsonAsync(http.RequestAborted), "application/json");
         });
-        endpoints.MapGet("/_local/", (HttpContext http) =>
-            IsLoopback(http) ? Results.Content(StatusPage.Html, "text/html; charset=utf-8") : Results.StatusCode(StatusCodes.Status403Forbidden));
         return endpoints;
     }
 

@@ -1,7 +1,7 @@
-using SocketRelay.LocalGateway.ApiGateway;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SocketRelay.Application.Configuration;
+using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Lambda;
 

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SocketRelay.Infrastructure.Sqs;
+using SocketRelay.LocalGateway.ApiGateway;
+using SocketRelay.LocalGateway.Queue;
+
+namespace SocketRelay.LocalGateway.DevConsole;
+
+/// <summary>
+/// The developer console: its page at <c>/_local/</c> (plain HTML, JavaScript and CSS embedded in
+/// this assembly) and the JSON endpoints under <c>/_local/api/</c> it is built on. Shapes are
+/// documented in the LocalGateway README. Every route answers as <see cref="LocalRequestGuard"/> allows.
+/// </summary>
+public static class ConsoleEndpoints
+{
+    private const int DefaultLimit = 100;
+    private const int MaxDeadLetters = 1000;
+
+    private static readonly Dictionary<string, (string Resource, string ContentType)> Assets = new(StringComparer.Ordinal)
+    {
+        ["/_local/"] = ("console.html", "text/html; charset=utf-8"),
+        ["/_local/console.js"] = ("console.js", "text/javascript; charset=utf-8"),
+        ["/_local/console.css"] = ("console.css", "text/css; charset=utf-8"),
+    };
+
+    public static IEndpointRouteBuilder MapDeveloperConsole(
+        this IEndpointRouteBuilder endpoints, PipelineRecorder recorder, IFifoQueue queue, ConnectionRegistry connections)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        foreach (var (path, (resource, contentType)) in Assets)
+        {
+            var content = ReadAsset(resource);
+            Map(endpoints, "GET", path, write: false, http =>
+            {
+                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers["X-Frame-Options"] = "DENY";
+                http.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+                return Task.FromResult(Results.Bytes(content, contentType));
+            });
+        }
+
+        Map(endpoints, "GET", "/_local/api/pipeline", write: false, async http =>
+        {
+            var stats = await queue.GetStatsAsync(http.RequestAborted);
+            return Json(json => recorder.WritePipeline(json, stats, connections.Count));
+        });
+        Map(endpoints, "GET", "/_local/api/messages", write: false, http =>
+        {
+            var messageId = http.Request.Query["messageId"].ToString();
+            return Task.FromResult(Json(json => recorder.WriteMessages(json, Limit(http, recorder.MessageCapacity), messageId.Length > 0 ? messageId : null)));
+        });
+        Map(endpoints, "GET", "/_local/api/connections", write: false, http =>
+            Task.FromResult(Json(json => recorder.WriteConnections(json, [.. connections.Connections.Select(c => c.ToSnapshot())]))));
+        Map(endpoints, "GET", "/_local/api/invocations", write: false, http =>
+            Task.FromResult(Json(json => recorder.WriteInvocations(json, Limit(http, recorder.InvocationCapacity)))));
+        Map(endpoints, "GET", "/_local/api/dead-letters", write: false, async http =>
+        {
+            var stats = await queue.GetStatsAsync(http.RequestAborted);
+            var deadLetters = await queue.ListDeadLettersAsync(Limit(http, MaxDeadLetters), http.RequestAborted);
+            return Json(json => WriteDeadLetters(json, deadLetters, stats.DeadLetterQueueDepth));
+        });
+        Map(endpoints, "POST", "/_local/api/dead-letters/redrive", write: true, async http =>
+        {
+            var messageId = http.Request.Query["messageId"].ToString();
+            var moved = await queue.RedriveDeadLettersAsync(messageId.Length > 0 ? messageId : null, http.RequestAborted);
+            if (messageId.Length > 0 && moved.Count == 0)
+            {
+                return Error(StatusCodes.Status404NotFound, $"no dead letter has the message id {messageId}");
+            }
+
+            recorder.OperatorAction(moved, JourneySteps.Redriven);
+            return Json(json =>
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("redriven");
+                foreach (var id in moved)
+                {
+                    json.WriteStringValue(id);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+        });
+        Map(endpoints, "DELETE", "/_local/api/dead-letters/{messageId}", write: true, async http =>
+        {
+            var messageId = http.Request.RouteValues["messageId"] as string ?? "";
+            if (!await queue.DeleteDeadLetterAsync(messageId, http.RequestAborted))
+            {
+                return Error(StatusCodes.Status404NotFound, $"no dead letter has the message id {messageId}");
+            }
+
+            recorder.OperatorAction([messageId], JourneySteps.Deleted);
+            return Results.NoContent();
+        });
+        return endpoints;
+    }
+
+    private static void Map(IEndpointRouteBuilder endpoints, string method, string pattern, bool write, Func<HttpContext, Task<IResult>> handler) =>
+        endpoints.MapMethods(pattern, [method], (Delegate)((HttpContext http) => Guarded(http, write, () => handler(http))));
+
+    private static async Task<IResult> Guarded(HttpContext http, bool write, Func<Task<IResult>> handler)
+    {
+        if ((write ? LocalRequestGuard.RefuseWrite(http) : LocalRequestGuard.RefuseRead(http)) is { } refused)
+        {
+            return Error(StatusCodes.Status403Forbidden, refused);
+        }
+
+        try
+        {
+            return await handler();
+        }
+        catch (NotSupportedException ex)
+        {
+            return Error(StatusCodes.Status501NotImplemented, ex.Message);
+        }
+    }
+
+    private static int Limit(HttpContext http, int max) =>
+        int.TryParse(http.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0
+            ? Math.Min(limit, max)
+            : Math.Min(DefaultLimit, max);
+
+    private static void WriteDeadLetters(Utf8JsonWriter json, IReadOnlyList<DeadLetter> deadLetters, long total)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("total", total);
+        json.WriteStartArray("deadLetters");
+        foreach (var deadLetter in deadLetters)
+        {
+            json.WriteStartObject();
+            json.WriteString("messageId", deadLetter.MessageId);
+            json.WriteString("messageGroupId", deadLetter.MessageGroupId);
+            json.WriteString("connectionId", deadLetter.MessageAttributes.GetValueOrDefault(SqsRecordMapper.ConnectionIdAttribute));
+            json.WriteString("requestId", deadLetter.MessageAttributes.GetValueOrDefault(SqsRecordMapper.RequestIdAttribute));
+            json.WriteString("body", deadLetter.Body);
+            json.WriteNumber("receiveCount", deadLetter.ReceiveCount);
+            json.WriteNumber("sentTimestamp", deadLetter.SentTimestamp);
+            json.WriteNumber("deadLetteredTimestamp", deadLetter.DeadLetteredTimestamp);
+            json.WriteString("reason", deadLetter.Reason);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static IResult Json(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            write(json);
+        }
+
+        return Results.Bytes(buffer.ToArray(), "application/json");
+    }
+
+    private static IResult Error(int statusCode, string message)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("error", message);
+            json.WriteEndObject();
+        }
+
+        return Results.Content(System.Text.Encoding.UTF8.GetString(buffer.ToArray()), "application/json", statusCode: statusCode);
+    }
+
+    private static byte[] ReadAsset(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("SocketRelay.LocalGateway.DevConsole." + name)
+            ?? throw new InvalidOperationException($"the console asset {name} is missing from the assembly");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.LocalGateway.Tests.Gateway;
+using SocketRelay.LocalGateway.Tests.Queue.Sqs;
+using SocketRelay.LocalGateway.Tests.Reliability;
+
+namespace SocketRelay.LocalGateway.Tests.DevConsole;
+
+/// <summary>The console's JSON endpoints against a real gateway: the shapes the README documents.</summary>
+public sealed class ConsoleApiTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Connections_list_each_open_connection_with_its_message_count_and_pipeline_counts_what_went_through()
+    {
+        await using var gateway = await ReliabilityGateway.StartAsync(_ => { }, new Dictionary<string, string>());
+        using var http = new HttpClient { BaseAddress = gateway.Host.HttpUrl };
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(gateway.Host.WebSocketUrl, CancellationToken.None);
+        await client.SendTextAsync("""{"MessageGroupId":"g","n":1}""");
+        await client.ReceiveTextAsync();
+        await client.SendTextAsync("""{"MessageGroupId":"g","n":2}""");
+        var reply = JsonDocument.Parse(await client.ReceiveTextAsync()).RootElement;
+
+        var connection = (await http.GetFromJsonAsync<JsonElement>("/_local/api/connections")).GetProperty("connections").EnumerateArray().Single();
+        Assert.Equal(reply.GetProperty("connectionId").GetString(), connection.GetProperty("connectionId").GetString());
+        Assert.Equal(2, connection.GetProperty("messages").GetInt32());
+        Assert.True(connection.GetProperty("lastActiveAt").GetInt64() >= connection.GetProperty("connectedAt").GetInt64());
+        var pipeline = await WaitForAsync(http, "/_local/api/pipeline", p => p.GetProperty("connectionsApi").GetProperty("delivered").GetInt32() == 2);
+        Assert.Equal((2, 2), (pipeline.GetProperty("webSocketApi").GetProperty("received").GetInt32(), pipeline.GetProperty("queue").GetProperty("accepted").GetInt32()));
+        Assert.Equal(300, pipeline.GetProperty("series").GetProperty("received").GetArrayLength());
+        var messages = (await http.GetFromJsonAsync<JsonElement>("/_local/api/messages")).GetProperty("messages");
+        Assert.Equal(reply.GetProperty("requestId").GetString(), messages[0].GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task A_dead_letter_is_listed_with_its_413_reason_and_body_and_can_be_redriven_or_deleted_through_the_api()
+    {
+        await using var gateway = await ReliabilityGateway.StartAsync(
+            options =>
+            {
+                options.MaxReceiveCount = 2;
+                options.FunctionTimeoutSeconds = 2;
+                options.VisibilityTimeoutSeconds = 2;
+            },
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["SOCKETRELAY_DEADLINE_MARGIN_MS"] = "300" });
+        using var http = new HttpClient { BaseAddress = gateway.Host.HttpUrl };
+        http.DefaultRequestHeaders.Add("X-SocketRelay-Console", "1");
+        await using var sender = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "poisoned");
+        var body = $$"""{"MessageGroupId":"poisoned","quotes":"{{string.Concat(Enumerable.Repeat("\\\"", 35 * 1024))}}"}""";
+        await sender.SendLargeAsync(body);
+
+        var list = await WaitForAsync(http, "/_local/api/dead-letters", d => d.GetProperty("total").GetInt32() == 1);
+        var deadLetter = list.GetProperty("deadLetters")[0];
+        var messageId = deadLetter.GetProperty("messageId").GetString()!;
+        Assert.Contains("Last failure: @connections answered 413", deadLetter.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(body.Replace(" ", "", StringComparison.Ordinal), deadLetter.GetProperty("body").GetString());
+        Assert.Equal(2, deadLetter.GetProperty("receiveCount").GetInt32());
+
+        using (var unknown = await http.PostAsync("/_local/api/dead-letters/redrive?messageId=nope", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
+        using (var redriven = await http.PostAsync($"/_local/api/dead-letters/redrive?messageId={messageId}", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, redriven.StatusCode);
+            Assert.Equal(messageId, (await redriven.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("redriven")[0].GetString());
+        }
+
+        var again = await WaitForAsync(http, "/_local/api/dead-letters", d => d.GetProperty("total").GetInt32() == 1);
+        Assert.Equal(messageId, again.GetProperty("deadLetters")[0].GetProperty("messageId").GetString());
+        using (var deleted = await http.DeleteAsync($"/_local/api/dead-letters/{messageId}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using (var twice = await http.DeleteAsync($"/_local/api/dead-letters/{messageId}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, twice.StatusCode);
+        }
+
+        Assert.Equal(0, (await http.GetFromJsonAsync<JsonElement>("/_local/api/dead-letters")).GetProperty("total").GetInt32());
+        var steps = (await http.GetFromJsonAsync<JsonElement>($"/_local/api/messages?messageId={messageId}")).GetProperty("messages")[0].GetProperty("steps")
+            .EnumerateArray().Select(s => s.GetProperty("step").GetString()).Where(s => s is "dead-lettered" or "redriven" or "deleted");
+        Assert.Equal(["dead-lettered", "redriven", "dead-lettered", "deleted"], steps);
+    }
+
+    [Fact]
+    public async Task On_the_sqs_backend_redrive_and_delete_answer_501_and_say_where_to_do_it()
+    {
+        await using var sqs = await FakeSqsEndpoint.StartAsync();
+        var dataDir = Path.Combine(Path.GetTempPath(), "socketrelay-sqs-" + Guid.NewGuid().ToString("N"));
+        await using var gateway = await GatewayHost.StartAsync(
+            new GatewayOptions { Port = 0, DataDir = dataDir, Queue = "sqs", SqsQueueUrl = FakeSqsEndpoint.QueueUrl, SqsServiceUrl = sqs.Url.ToString(), Pollers = 1 },
+            Environment.GetEnvironmentVariable,
+            TextWriter.Null,
+            logging => logging.SetMinimumLevel(LogLevel.None));
+        using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
+        http.DefaultRequestHeaders.Add("X-SocketRelay-Console", "1");
+
+        using var redrive = await http.PostAsync("/_local/api/dead-letters/redrive", null);
+        using var delete = await http.DeleteAsync("/_local/api/dead-letters/some-id");
+
+        Assert.Equal((HttpStatusCode.NotImplemented, HttpStatusCode.NotImplemented), (redrive.StatusCode, delete.StatusCode));
+        Assert.Contains("StartMessageMoveTask", await redrive.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient http, string path, Func<JsonElement, bool> condition)
+    {
+        var until = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var value = await http.GetFromJsonAsync<JsonElement>(path);
+            if (condition(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{path} never showed what was expected: {value}");
+            await Task.Delay(100);
+        }
+    }
+}

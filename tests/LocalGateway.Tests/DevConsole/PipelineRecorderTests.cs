@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using SocketRelay.Infrastructure.Sqs;
+using SocketRelay.LocalGateway.DevConsole;
+using SocketRelay.LocalGateway.Lambda;
+using SocketRelay.LocalGateway.Queue;
+
+namespace SocketRelay.LocalGateway.Tests.DevConsole;
+
+/// <summary>The console's bookkeeping: what a message's journey says, and that its memory stays bounded.</summary>
+public sealed class PipelineRecorderTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, 500, TimeSpan.Zero));
+
+    [Fact]
+    public void A_delivered_message_has_every_step_with_the_invocation_receive_count_and_the_connections_answer()
+    {
+        var recorder = new PipelineRecorder(_time);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        recorder.MessageQueued("conn-1", "req-a", "g", "hello", new SendResult("m1", "7", false), now, now + 2);
+        recorder.PostedToConnection("conn-1", "req-a", 429);
+        recorder.PostedToConnection("conn-1", "req-a", 200);
+        recorder.BatchInvoked([Received("m1", "conn-1", "req-a")], Result("inv-1"), _time.GetUtcNow(), new HashSet<string>());
+
+        var journey = Messages(recorder).Single();
+
+        Assert.Equal("delivered", journey.GetProperty("status").GetString());
+        Assert.Equal(["received", "queued", "invoked", "delivered"], Steps(journey).Select(s => s.GetProperty("step").GetString()));
+        var invoked = Steps(journey)[2];
+        Assert.Equal(("inv-1", 1, 1), (invoked.GetProperty("invocationRequestId").GetString(), invoked.GetProperty("batchSize").GetInt32(), invoked.GetProperty("receiveCount").GetInt32()));
+        var delivered = Steps(journey)[3];
+        Assert.Equal((200, 2), (delivered.GetProperty("statusCode").GetInt32(), delivered.GetProperty("attempts").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData(410, false, "gone")]
+    [InlineData(413, true, "parked")]
+    [InlineData(403, true, "parked")]
+    [InlineData(500, true, "failed")]
+    public void The_connections_answer_and_the_batch_response_decide_the_outcome(int status, bool reportedFailed, string outcome)
+    {
+        var recorder = new PipelineRecorder(_time);
+        recorder.MessageQueued("c", "r", "g", "b", new SendResult("m1", "1", false), 0, 0);
+        recorder.PostedToConnection("c", "r", status);
+        recorder.BatchInvoked([Received("m1", "c", "r")], Result("inv"), _time.GetUtcNow(), reportedFailed ? new HashSet<string> { "m1" } : []);
+
+        Assert.Equal(outcome, Messages(recorder).Single().GetProperty("status").GetString());
+        Assert.Equal(reportedFailed, recorder.LastFailure("m1")?.StartsWith($"@connections answered {status}", StringComparison.Ordinal) ?? false);
+    }
+
+    [Fact]
+    public void A_timed_out_invocation_fails_every_message_and_the_reason_says_so()
+    {
+        var recorder = new PipelineRecorder(_time);
+        recorder.BatchInvoked([Received("m1", "c", "r"), Received("m2", "c", "r2")], Result("inv", InvocationOutcome.TimedOut), _time.GetUtcNow(), new HashSet<string> { "m1", "m2" });
+
+        Assert.All(Messages(recorder), m => Assert.Equal("failed", m.GetProperty("status").GetString()));
+        Assert.Equal("the invocation inv timed out.", recorder.LastFailure("m1"));
+    }
+
+    [Fact]
+    public void Dead_lettering_and_redrive_are_steps_of_the_journey()
+    {
+        var recorder = new PipelineRecorder(_time);
+        recorder.MessageQueued("c", "r", "g", "b", new SendResult("m1", "1", false), 0, 0);
+        recorder.DeadLettered("m1", "Received 2 times", 5);
+        recorder.OperatorAction(["m1"], JourneySteps.Redriven);
+
+        Assert.Equal(["received", "queued", "dead-lettered", "redriven"], Steps(Messages(recorder).Single()).Select(s => s.GetProperty("step").GetString()));
+    }
+
+    [Fact]
+    public void Under_any_load_the_recorder_holds_at_most_its_capacity_of_messages_invocations_and_log_lines()
+    {
+        var recorder = new PipelineRecorder(_time, messageCapacity: 50, invocationCapacity: 20);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var id = $"m{i}";
+            recorder.MessageQueued($"c{i % 7}", $"r{i}", "g", new string('x', 10_000), new SendResult(id, $"{i}", false), i, i);
+            recorder.PostedToConnection($"c{i % 7}", $"r{i}", 200);
+            recorder.BatchInvoked([Received(id, $"c{i % 7}", $"r{i}")], Result($"inv{i}"), _time.GetUtcNow(), new HashSet<string>());
+            recorder.FunctionLogLine($"inv{i}", "{\"message\":\"hi\"}", coldStart: null);
+            recorder.FunctionLogLine("one-invocation", new string('y', 100_000), coldStart: false);
+        }
+
+        var held = recorder.Held;
+        Assert.Equal((50, 50, 20, 20, 7), (held.Messages, held.MessageIndex / 2, held.Invocations, held.InvocationIndex, held.Connections));
+        Assert.Equal("m19999", Messages(recorder).First().GetProperty("messageId").GetString());
+        Assert.True(Messages(recorder).All(m => m.GetProperty("body").GetString()!.Length <= 2048));
+    }
+
+    [Fact]
+    public void A_journey_keeps_a_bounded_number_of_steps_however_often_a_message_is_retried()
+    {
+        var recorder = new PipelineRecorder(_time);
+        recorder.MessageQueued("c", "r", "g", "b", new SendResult("m1", "1", false), 0, 0);
+        for (var i = 0; i < 1000; i++)
+        {
+            recorder.BatchInvoked([Received("m1", "c", "r")], Result($"inv{i}"), _time.GetUtcNow(), new HashSet<string> { "m1" });
+        }
+
+        var steps = Steps(Messages(recorder).Single());
+        Assert.Equal(40, steps.Count);
+        Assert.Equal(["received", "queued"], steps.Take(2).Select(s => s.GetProperty("step").GetString()));
+        Assert.Equal("inv999", steps[^1].GetProperty("invocationRequestId").GetString());
+    }
+
+    [Fact]
+    public void Throughput_and_latency_per_second_are_in_the_pipeline_series()
+    {
+        var recorder = new PipelineRecorder(_time);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        recorder.MessageQueued("c", "r", "g", "b", new SendResult("m1", "1", false), now - 40, now - 39);
+        recorder.PostedToConnection("c", "r", 200);
+        recorder.BatchInvoked([Received("m1", "c", "r")], Result("inv"), _time.GetUtcNow(), new HashSet<string>());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            recorder.WritePipeline(json, new QueueStats(1, 1, 0, 0, 0), 1);
+        }
+
+        var series = JsonDocument.Parse(buffer.ToArray()).RootElement.GetProperty("series");
+        Assert.Equal(300, series.GetProperty("delivered").GetArrayLength());
+        Assert.Equal(1, series.GetProperty("delivered")[298].GetInt32());
+        Assert.Equal(1, series.GetProperty("received")[298].GetInt32());
+        Assert.Equal(40, series.GetProperty("latencyMaxMs")[298].GetInt32());
+    }
+
+    private static InvocationResult Result(string requestId, InvocationOutcome outcome = InvocationOutcome.Response) =>
+        new(requestId, outcome, "{}"u8.ToArray(), null, DateTimeOffset.UtcNow, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static ReceivedMessage Received(string messageId, string connectionId, string requestId) => new(
+        messageId, "handle", "body", "g", requestId,
+        new Dictionary<string, string> { [SqsRecordMapper.ConnectionIdAttribute] = connectionId, [SqsRecordMapper.RequestIdAttribute] = requestId },
+        1, 0, 0, "1", "sender");
+
+    private static List<JsonElement> Messages(PipelineRecorder recorder)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            recorder.WriteMessages(json, 1000);
+        }
+
+        return [.. JsonDocument.Parse(buffer.ToArray()).RootElement.GetProperty("messages").EnumerateArray()];
+    }
+
+    private static List<JsonElement> Steps(JsonElement journey) => [.. journey.GetProperty("steps").EnumerateArray()];
+}
