@@ -34,7 +34,10 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserFixture fixture) : IClassF
         Assert.Equal(["received", "queued", "invoked", "delivered"], await journey.Locator("tr[data-step]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.step)"));
         await Assertions.Expect(journey.Locator("tr[data-step='delivered']")).ToContainTextAsync("@connections 200");
 
-        var invocation = (await journey.Locator("tr[data-step='invoked']").InnerTextAsync()).Split(' ', '\t', ',').First(w => w.StartsWith("req-", StringComparison.Ordinal));
+        // Lambda's request ids are UUIDs.
+        var invocation = System.Text.RegularExpressions.Regex.Match(
+            await journey.Locator("tr[data-step='invoked']").InnerTextAsync(), "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").Value;
+        Assert.NotEmpty(invocation);
         await page.Locator($"tr[data-invocation='{invocation}']").ClickAsync();
         var logs = page.Locator($"tr[data-logs-of='{invocation}'] pre");
         await Assertions.Expect(logs).ToContainTextAsync($"\"function_request_id\":\"{invocation}\"");

@@ -107,7 +107,7 @@ public sealed partial class NodeFunctionGatewayTests : IDisposable
         Assert.StartsWith("/usr/local/bin:/usr/bin/:/bin:/opt/bin", Var("PATH"), StringComparison.Ordinal);
         Assert.Contains($":{probes.Folder}:{probes.Folder}/lib:", Var("LD_LIBRARY_PATH"), StringComparison.Ordinal);
         Assert.Equal("orders", Var("ORDERS_TABLE"));
-        Assert.Equal(gateway.HttpUrl.ToString().TrimEnd('/'), Var("WEBSOCKET_API_ENDPOINT"));
+        Assert.Equal(gateway.HttpUrl.ToString().TrimEnd('/') + "/local", Var("WEBSOCKET_API_ENDPOINT"));
         // Nothing of the test process's own environment leaks in (it has HOME, and DOTNET_* under dotnet test).
         Assert.False(env.TryGetProperty("HOME", out _), "HOME leaked into the function's environment");
         Assert.DoesNotContain(env.EnumerateObject(), v => v.Name.StartsWith("DOTNET_", StringComparison.Ordinal));
