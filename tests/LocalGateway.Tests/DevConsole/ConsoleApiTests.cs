@@ -41,14 +41,7 @@ public sealed class ConsoleApiTests
     [Fact]
     public async Task A_dead_letter_is_listed_with_its_413_reason_and_body_and_can_be_redriven_or_deleted_through_the_api()
     {
-        await using var gateway = await ReliabilityGateway.StartAsync(
-            options =>
-            {
-                options.MaxReceiveCount = 2;
-                options.FunctionTimeoutSeconds = 2;
-                options.VisibilityTimeoutSeconds = 2;
-            },
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["SOCKETRELAY_DEADLINE_MARGIN_MS"] = "300" });
+        await using var gateway = await ReliabilityGateway.StartWithQuickRedriveAsync();
         using var http = new HttpClient { BaseAddress = gateway.Host.HttpUrl };
         http.DefaultRequestHeaders.Add("X-SocketRelay-Console", "1");
         await using var sender = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "poisoned");

@@ -12,14 +12,7 @@ public sealed class PoisonMessageTests
     [Fact]
     public async Task A_message_whose_reply_is_over_128_KB_is_dead_lettered_and_later_messages_of_its_group_are_delivered()
     {
-        await using var gateway = await ReliabilityGateway.StartAsync(
-            options =>
-            {
-                options.MaxReceiveCount = 2;
-                options.FunctionTimeoutSeconds = 2;
-                options.VisibilityTimeoutSeconds = 2;
-            },
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["SOCKETRELAY_DEADLINE_MARGIN_MS"] = "300" });
+        await using var gateway = await ReliabilityGateway.StartWithQuickRedriveAsync();
         await using var sender = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "poisoned");
         await using var bystander = await LedgerClient.ConnectAsync(gateway.Host.WebSocketUrl, "healthy");
 

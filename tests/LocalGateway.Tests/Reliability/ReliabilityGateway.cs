@@ -34,6 +34,19 @@ internal sealed class ReliabilityGateway : IAsyncDisposable
         ["SOCKETRELAY_RETRY_MAX_DELAY_MS"] = "100",
     };
 
+    /// <summary>
+    /// A gateway that dead-letters a message that can never be delivered within seconds: two receives,
+    /// 2 s function and visibility time-outs, and a 300 ms deadline margin for the function.
+    /// </summary>
+    public static Task<ReliabilityGateway> StartWithQuickRedriveAsync() => StartAsync(
+        options =>
+        {
+            options.MaxReceiveCount = 2;
+            options.FunctionTimeoutSeconds = 2;
+            options.VisibilityTimeoutSeconds = 2;
+        },
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["SOCKETRELAY_DEADLINE_MARGIN_MS"] = "300" });
+
     public static async Task<ReliabilityGateway> StartAsync(
         Action<GatewayOptions> configure, IReadOnlyDictionary<string, string> functionEnvironment, Action<ILoggingBuilder>? configureLogging = null)
     {
