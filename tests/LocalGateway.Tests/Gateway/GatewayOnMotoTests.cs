@@ -55,7 +55,8 @@ public sealed class GatewayOnMotoTests(MotoServer moto)
         using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
         var status = await Eventually.ReadUntilAsync(
             () => http.GetFromJsonAsync<JsonObject>("/_local/status"),
-            s => (long)s!["completed"]! == sockets.Length * perConnection,
+            // Drained: every message completed and none left visible or in flight (SQS's counts are read after the deletes).
+            s => (long)s!["completed"]! == sockets.Length * perConnection && (long)s["queueDepth"]! == 0 && (long)s["inFlight"]! == 0,
             TimeSpan.FromSeconds(20),
             "every message deleted after its reply");
         Assert.Equal(sockets.Length * perConnection, (long)status!["accepted"]!);
