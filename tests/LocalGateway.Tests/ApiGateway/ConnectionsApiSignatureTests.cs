@@ -83,6 +83,22 @@ public sealed class ConnectionsApiSignatureTests : IAsyncLifetime
         await AssertNothingReachedAsync(client);
     }
 
+    [Fact]
+    public async Task The_session_token_given_to_the_function_is_accepted_and_any_other_token_is_403_UnrecognizedClient()
+    {
+        var client = await _gateway.ConnectAsync();
+
+        using var foreign = await _gateway.SendSignedAsync(
+            HttpMethod.Post, client.ConnectionId, "/local", new ByteArrayContent("x"u8.ToArray()), sessionToken: "a-token-from-elsewhere");
+        await ConnectionsApiTests.AssertErrorAsync(foreign, HttpStatusCode.Forbidden, "UnrecognizedClientException", "The security token included in the request is invalid.");
+        await AssertNothingReachedAsync(client);
+
+        using var functions = await _gateway.SendSignedAsync(
+            HttpMethod.Post, client.ConnectionId, "/local", new ByteArrayContent("from the function"u8.ToArray()), sessionToken: ConnectionsApiCredentials.SessionToken);
+        Assert.Equal(HttpStatusCode.OK, functions.StatusCode);
+        Assert.Equal("from the function", await client.ReceiveTextAsync());
+    }
+
     [Theory]
     [InlineData(-6, "Signature expired: ")]
     [InlineData(6, "Signature not yet current: ")]

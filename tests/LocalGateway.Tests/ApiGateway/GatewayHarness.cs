@@ -102,14 +102,14 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public Task<HttpResponseMessage> DeleteAsync(string connectionId, string prefix = "/" + Stage) =>
         SendSignedAsync(HttpMethod.Delete, connectionId, prefix, content: null);
 
-    /// <summary>A request to <c>{prefix}/@connections/{id}</c> signed with <paramref name="credentials"/> (default: the gateway's) for <paramref name="region"/>.</summary>
+    /// <summary>A request to <c>{prefix}/@connections/{id}</c> signed with <paramref name="credentials"/> (default: the gateway's) and <paramref name="sessionToken"/>, if any, for <paramref name="region"/>.</summary>
     public async Task<HttpResponseMessage> SendSignedAsync(
         HttpMethod method, string connectionId, string prefix, HttpContent? content,
-        ConnectionsApiCredentials? credentials = null, string region = "us-east-1", TimeProvider? clock = null)
+        ConnectionsApiCredentials? credentials = null, string region = "us-east-1", TimeProvider? clock = null, string? sessionToken = null)
     {
         var signing = credentials ?? ConnectionsApiCredentials.Default;
         using var request = new HttpRequestMessage(method, new Uri(Http.BaseAddress!, $"{prefix}/@connections/{Uri.EscapeDataString(connectionId)}")) { Content = content };
-        var signer = new SigV4Signer(new StaticAwsCredentialsProvider(new ImmutableCredentials(signing.AccessKeyId, signing.SecretAccessKey, null)), clock ?? Clock);
+        var signer = new SigV4Signer(new StaticAwsCredentialsProvider(new ImmutableCredentials(signing.AccessKeyId, signing.SecretAccessKey, sessionToken)), clock ?? Clock);
         await signer.SignAsync(request, region, "execute-api", CancellationToken.None);
         return await Http.SendAsync(request);
     }
