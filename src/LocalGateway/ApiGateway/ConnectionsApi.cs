@@ -24,6 +24,9 @@ internal sealed class ConnectionsApi(
 {
     private readonly IPipelineObserver _observer = observer ?? NoPipelineObserver.Instance;
 
+    /// <summary>Whether a <c>POST</c>'s answer is worth probing the body for: only when the console is listening.</summary>
+    private bool Observes(HttpContext context) => _observer is not NoPipelineObserver && HttpMethods.IsPost(context.Request.Method);
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -57,7 +60,11 @@ internal sealed class ConnectionsApi(
         if (request.ContentLength > options.MaxMessageBytes)
         {
             await WritePayloadTooLargeAsync(context);
-            ObservePost(context, rawId, await ReplyEnvelopeProbe.ReadRequestIdAsync(request.Body, context.RequestAborted));
+            if (Observes(context))
+            {
+                ObservePost(context, rawId, await ReplyEnvelopeProbe.ReadRequestIdAsync(request.Body, context.RequestAborted));
+            }
+
             return;
         }
 
@@ -68,7 +75,7 @@ internal sealed class ConnectionsApi(
             if (length > options.MaxMessageBytes)
             {
                 await WritePayloadTooLargeAsync(context);
-                ObservePost(context, rawId, ReplyEnvelopeProbe.RequestId(buffer.AsSpan(0, Math.Min(length, ReplyEnvelopeProbe.PrefixBytes))));
+                ObservePost(context, rawId, buffer.AsMemory(0, length));
                 return;
             }
 
@@ -130,17 +137,17 @@ internal sealed class ConnectionsApi(
         ApiGatewayLog.ManagementRequest(logger, method, id.Value, context.Response.StatusCode);
     }
 
-    private void ObservePost(HttpContext context, string connectionId, ReadOnlyMemory<byte> body) =>
-        ObservePost(context, connectionId, ReplyEnvelopeProbe.RequestId(body.Span[..Math.Min(body.Length, ReplyEnvelopeProbe.PrefixBytes)]));
-
-    /// <summary>Tells the console's observer how a <c>POST</c> was answered (the reply envelope's <c>requestId</c> ties it to its message).</summary>
-    private void ObservePost(HttpContext context, string connectionId, string? requestId)
+    private void ObservePost(HttpContext context, string connectionId, ReadOnlyMemory<byte> body)
     {
-        if (HttpMethods.IsPost(context.Request.Method))
+        if (Observes(context))
         {
-            _observer.PostedToConnection(connectionId, requestId, context.Response.StatusCode);
+            ObservePost(context, connectionId, ReplyEnvelopeProbe.RequestId(body.Span[..Math.Min(body.Length, ReplyEnvelopeProbe.PrefixBytes)]));
         }
     }
+
+    /// <summary>Tells the console's observer how a <c>POST</c> was answered (the reply envelope's <c>requestId</c> ties it to its message).</summary>
+    private void ObservePost(HttpContext context, string connectionId, string? requestId) =>
+        _observer.PostedToConnection(connectionId, requestId, context.Response.StatusCode);
 
     private Task RefuseAsync(HttpContext context, string path, ManagementRefusal refusal, string reason)
     {
