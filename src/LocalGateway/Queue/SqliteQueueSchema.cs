@@ -8,12 +8,13 @@ namespace SocketRelay.LocalGateway.Queue;
 /// the future. Deleted messages leave the table; dead letters move to their own table.
 /// </summary>
 /// <remarks>
-/// Receives walk the primary key (sequence order) and skip groups found in flight through the
-/// visibility index, so an index on (group_id, sequence) would only slow every send down.
+/// Which groups are open, and their heads, are kept in memory (<see cref="MessageGroupIndex"/>); a
+/// receive reads an open group's next messages, and a delete finds its group's new head, through the
+/// <c>(group_id, sequence)</c> index. That index is the one cost every send pays for it.
 /// </remarks>
 internal static class SqliteQueueSchema
 {
-    private const int Version = 2;
+    private const int Version = 3;
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
@@ -32,7 +33,8 @@ internal static class SqliteQueueSchema
             receipt_handle    TEXT,
             receive_batch     INTEGER NOT NULL DEFAULT 0
         );
-        CREATE INDEX IF NOT EXISTS messages_by_visibility ON messages (visible_at);
+        DROP INDEX IF EXISTS messages_by_visibility;
+        CREATE INDEX IF NOT EXISTS messages_by_group ON messages (group_id, sequence);
 
         CREATE TABLE IF NOT EXISTS deduplication (
             group_id         TEXT    NOT NULL,
@@ -63,6 +65,8 @@ internal static class SqliteQueueSchema
         ) WITHOUT ROWID;
         INSERT OR IGNORE INTO counters (name, value) VALUES ('accepted', 0), ('completed', 0);
         """;
+
+    // Version 3 only swapped the visibility index for (group_id, sequence): CreateTables does both.
 
     /// <summary>
     /// Version 1 remembered deduplication ids queue-wide; version 2 per message group, as the deployed

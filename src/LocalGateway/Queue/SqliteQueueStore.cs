@@ -4,20 +4,37 @@ using Microsoft.Data.Sqlite;
 namespace SocketRelay.LocalGateway.Queue;
 
 /// <summary>
-/// The queue's operations as single SQLite transactions over prepared statements. Not thread
-/// safe: <see cref="SqliteFifoQueue"/> serializes every call, as SQLite has a single writer anyway.
+/// The queue's operations as single SQLite transactions over prepared statements, with the message
+/// groups and the counts kept in memory (<see cref="MessageGroupIndex"/>) so that neither a receive
+/// nor the stats read more rows as the backlog grows. Not thread safe: <see cref="SqliteFifoQueue"/>
+/// serializes every call, as SQLite has a single writer anyway.
 /// </summary>
 internal sealed class SqliteQueueStore : IDisposable
 {
+    /// <summary>One open group's next messages after <c>$after</c>, oldest first: a receive's only read of <c>messages</c>.</summary>
+    internal const string SelectGroupMessagesSql = """
+        SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, first_received_at, receive_count
+        FROM messages
+        WHERE group_id = $group AND sequence > $after
+        ORDER BY sequence
+        LIMIT $limit;
+        """;
+
+    /// <summary>A group's next head after <c>$after</c> left the queue.</summary>
+    internal const string NextInGroupSql = "SELECT sequence FROM messages WHERE group_id = $group AND sequence > $after ORDER BY sequence LIMIT 1;";
+
     private static readonly long DeduplicationWindowMs = (long)SqliteFifoQueue.DeduplicationWindow.TotalMilliseconds;
 
     private readonly SqliteConnection _connection;
     private readonly List<SqliteCommand> _commands = [];
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted;
-    private readonly SqliteCommand _selectDeliverable, _deliver, _deadLetter, _removeMessage;
-    private readonly SqliteCommand _delete, _countCompleted, _stats, _listDeadLetters, _releaseLeases;
+    private readonly SqliteCommand _selectGroupMessages, _nextInGroup, _deliver, _deadLetter, _removeMessage;
+    private readonly SqliteCommand _delete, _countCompleted, _listDeadLetters, _releaseLeases;
     private readonly SqliteCommand _redriveDeadLetters, _removeDeadLetters;
+    private readonly SqliteCommand _loadGroups, _loadCounts;
+    private readonly MessageGroupIndex _groups = new();
+    private long _accepted, _completed, _deadLetterCount;
     private readonly List<(string MessageId, string Reason)> _deadLettered = [];
     private readonly SqliteCommand _relaxedSync;
     private readonly SqliteCommand _fullSyncAgain;
@@ -44,19 +61,10 @@ internal sealed class SqliteQueueStore : IDisposable
         _forgetExpired = Prepare("DELETE FROM deduplication WHERE expires_at <= $now;", "$now");
         _countAccepted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'accepted';");
 
-        // Groups with a message in flight from an earlier receive are locked; the rest deliver from
-        // their oldest message on. Messages handed out by this receive (same batch) keep their
-        // group open, so a receive that dead-letters a group's head can still deliver what follows.
-        _selectDeliverable = Prepare(
-            """
-            SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, first_received_at, receive_count
-            FROM messages
-            WHERE sequence > $after
-              AND group_id NOT IN (SELECT group_id FROM messages WHERE visible_at > $now AND receive_batch <> $batch)
-            ORDER BY sequence
-            LIMIT $limit;
-            """,
-            "$after", "$now", "$batch", "$limit");
+        // One open group's next messages, through the (group_id, sequence) index: which groups are
+        // open, and in what order, is the index's business (MessageGroupIndex).
+        _selectGroupMessages = Prepare(SelectGroupMessagesSql, "$group", "$after", "$limit");
+        _nextInGroup = Prepare(NextInGroupSql, "$group", "$after");
         _deliver = Prepare(
             "UPDATE messages SET receive_count = receive_count + 1, first_received_at = COALESCE(first_received_at, $now), visible_at = $visibleAt, receipt_handle = $handle, receive_batch = $batch WHERE sequence = $sequence;",
             "$now", "$visibleAt", "$handle", "$batch", "$sequence");
@@ -64,17 +72,8 @@ internal sealed class SqliteQueueStore : IDisposable
             "INSERT INTO dead_letters SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, receive_count, $now, $reason FROM messages WHERE sequence = $sequence;",
             "$now", "$reason", "$sequence");
         _removeMessage = Prepare("DELETE FROM messages WHERE sequence = $sequence;", "$sequence");
-        _delete = Prepare("DELETE FROM messages WHERE sequence = $sequence AND receipt_handle = $handle;", "$sequence", "$handle");
+        _delete = Prepare("DELETE FROM messages WHERE sequence = $sequence AND receipt_handle = $handle RETURNING group_id;", "$sequence", "$handle");
         _countCompleted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'completed';");
-        _stats = Prepare(
-            """
-            SELECT (SELECT value FROM counters WHERE name = 'accepted'),
-                   (SELECT value FROM counters WHERE name = 'completed'),
-                   (SELECT COUNT(*) FROM messages WHERE visible_at <= $now),
-                   (SELECT COUNT(*) FROM messages WHERE visible_at > $now),
-                   (SELECT COUNT(*) FROM dead_letters);
-            """,
-            "$now");
         _listDeadLetters = Prepare(
             "SELECT message_id, body, group_id, deduplication_id, attributes, receive_count, sent_at, dead_lettered_at, reason FROM dead_letters ORDER BY sequence LIMIT $limit;",
             "$limit");
@@ -87,10 +86,16 @@ internal sealed class SqliteQueueStore : IDisposable
             INSERT INTO messages (message_id, group_id, deduplication_id, body, attributes, sent_at)
             SELECT message_id, group_id, deduplication_id, body, attributes, sent_at FROM dead_letters
             WHERE $id IS NULL OR message_id = $id ORDER BY sequence
-            RETURNING message_id;
+            RETURNING message_id, group_id, sequence;
             """,
             "$id");
         _removeDeadLetters = Prepare("DELETE FROM dead_letters WHERE $id IS NULL OR message_id = $id;", "$id");
+
+        // Read once when the queue opens (and after a rollback): everything after is kept in memory.
+        _loadGroups = Prepare("SELECT group_id, MIN(sequence), COUNT(*) FROM messages GROUP BY group_id;");
+        _loadCounts = Prepare(
+            "SELECT (SELECT value FROM counters WHERE name = 'accepted'), (SELECT value FROM counters WHERE name = 'completed'), (SELECT COUNT(*) FROM dead_letters);");
+        LoadIndex();
     }
 
     /// <summary>
@@ -118,14 +123,22 @@ internal sealed class SqliteQueueStore : IDisposable
     /// A receive only takes leases, counts receives and dead-letters: none of that must survive a
     /// power loss (leases are released on the next open anyway; a lost dead-lettering leaves the
     /// message in the queue), and WAL commits at <c>synchronous=NORMAL</c> still survive a crash of
-    /// the process. So a receive skips the fsync that sends and deletes pay.
+    /// the process. So a receive skips the fsync that sends and deletes pay, and when no group is
+    /// open it touches the database not at all.
     /// </summary>
     public IReadOnlyList<ReceivedMessage> Receive(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId)
     {
+        _deadLettered.Clear();
+        var batch = ++_receiveBatch;
+        if (!_groups.InQueueOrder.Any(group => !group.IsLockedFor(batch, now)))
+        {
+            return [];
+        }
+
         _relaxedSync.ExecuteNonQuery();
         try
         {
-            return ReceiveInTransaction(maxMessages, now, visibleAt, maxReceiveCount, senderId);
+            return ReceiveInTransaction(maxMessages, now, visibleAt, maxReceiveCount, senderId, batch);
         }
         finally
         {
@@ -133,63 +146,55 @@ internal sealed class SqliteQueueStore : IDisposable
         }
     }
 
-    private IReadOnlyList<ReceivedMessage> ReceiveInTransaction(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId) => InTransaction(() =>
+    private IReadOnlyList<ReceivedMessage> ReceiveInTransaction(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId, long batch) => InTransaction(() =>
     {
-        _deadLettered.Clear();
-        var batch = ++_receiveBatch;
         var received = new List<ReceivedMessage>(maxMessages);
-        var after = 0L;
         while (received.Count < maxMessages)
         {
-            var candidates = ReadCandidates(after, now, batch, maxMessages - received.Count);
+            var candidates = ReadCandidates(now, batch, maxMessages - received.Count);
             var deadLettered = false;
             foreach (var candidate in candidates)
             {
                 if (candidate.ReceiveCount >= maxReceiveCount)
                 {
-                    MoveToDeadLetters(candidate.Sequence, candidate.MessageId, now, maxReceiveCount);
+                    MoveToDeadLetters(candidate, now, maxReceiveCount);
                     deadLettered = true;
                     continue;
                 }
 
                 var handle = ReceiptHandle.Create(candidate.Sequence);
                 Run(_deliver, now, visibleAt, handle, batch, candidate.Sequence).ExecuteNonQuery();
+                _groups.Leased(candidate.GroupId, candidate.Sequence, batch, visibleAt);
                 received.Add(candidate.ToReceived(handle, now, senderId));
             }
 
             // Only a dead-lettered head can make more of its group deliverable; otherwise the
-            // query already returned everything there is.
-            if (!deadLettered || candidates.Count == 0)
+            // candidates were already everything there is.
+            if (!deadLettered)
             {
                 break;
             }
-
-            after = candidates[^1].Sequence;
         }
 
         return (IReadOnlyList<ReceivedMessage>)received;
     });
 
-    public bool Delete(long sequence, string receiptHandle) => InTransaction(() =>
-    {
-        if (Run(_delete, sequence, receiptHandle).ExecuteNonQuery() == 0)
-        {
-            return false;
-        }
+    public bool Delete(long sequence, string receiptHandle) => DeleteMany([(sequence, receiptHandle)])[0];
 
-        Run(_countCompleted).ExecuteNonQuery();
-        return true;
-    });
-
-    /// <summary>Deletes each (sequence, handle) pair as <see cref="Delete"/> would, all in one transaction.</summary>
+    /// <summary>
+    /// Deletes each (sequence, handle) pair whose handle is the message's latest, all in one
+    /// transaction; true for each message deleted.
+    /// </summary>
     public IReadOnlyList<bool> DeleteMany(IReadOnlyList<(long Sequence, string ReceiptHandle)> messages) => InTransaction(() =>
     {
         var deleted = new bool[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
-            if (Run(_delete, messages[i].Sequence, messages[i].ReceiptHandle).ExecuteNonQuery() == 1)
+            if (Run(_delete, messages[i].Sequence, messages[i].ReceiptHandle).ExecuteScalar() is string groupId)
             {
                 Run(_countCompleted).ExecuteNonQuery();
+                _completed++;
+                _groups.Removed(groupId, messages[i].Sequence, NextInGroup);
                 deleted[i] = true;
             }
         }
@@ -197,11 +202,11 @@ internal sealed class SqliteQueueStore : IDisposable
         return (IReadOnlyList<bool>)deleted;
     });
 
+    /// <summary>The counts, all kept in memory: no row is read.</summary>
     public QueueStats GetStats(long now)
     {
-        using var reader = Run(_stats, now).ExecuteReader();
-        reader.Read();
-        return new QueueStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        var inFlight = _groups.InFlight(now);
+        return new QueueStats(_accepted, _completed, _groups.MessageCount - inFlight, inFlight, _deadLetterCount);
     }
 
     public IReadOnlyList<DeadLetter> ListDeadLetters(int maxCount)
@@ -227,14 +232,20 @@ internal sealed class SqliteQueueStore : IDisposable
             while (reader.Read())
             {
                 moved.Add(reader.GetString(0));
+                _groups.Appended(reader.GetString(1), reader.GetInt64(2));
             }
         }
 
-        Run(_removeDeadLetters, (object?)messageId ?? DBNull.Value).ExecuteNonQuery();
+        _deadLetterCount -= Run(_removeDeadLetters, (object?)messageId ?? DBNull.Value).ExecuteNonQuery();
         return (IReadOnlyList<string>)moved;
     });
 
-    public bool DeleteDeadLetter(string messageId) => InTransaction(() => Run(_removeDeadLetters, messageId).ExecuteNonQuery() > 0);
+    public bool DeleteDeadLetter(string messageId) => InTransaction(() =>
+    {
+        var removed = Run(_removeDeadLetters, messageId).ExecuteNonQuery();
+        _deadLetterCount -= removed;
+        return removed > 0;
+    });
 
     public int ReleaseLeases() => Run(_releaseLeases).ExecuteNonQuery();
 
@@ -265,36 +276,89 @@ internal sealed class SqliteQueueStore : IDisposable
             message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
         Run(_remember, message.MessageGroupId, message.MessageDeduplicationId, messageId, sequence, now + DeduplicationWindowMs).ExecuteNonQuery();
         Run(_countAccepted).ExecuteNonQuery();
+        _accepted++;
+        _groups.Appended(message.MessageGroupId, sequence);
         return new SendResult(messageId, FormatSequence(sequence), IsDuplicate: false);
     }
 
-    private List<Candidate> ReadCandidates(long after, long now, long batch, int limit)
+    /// <summary>
+    /// The next <paramref name="limit"/> messages in queue order among the groups open to receive
+    /// <paramref name="batch"/>, after what it already handed out. Groups come in head order, so once
+    /// <paramref name="limit"/> candidates are known, a group whose head is later cannot add one.
+    /// </summary>
+    private List<Candidate> ReadCandidates(long now, long batch, int limit)
     {
-        using var reader = Run(_selectDeliverable, after, now, batch, limit).ExecuteReader();
         var candidates = new List<Candidate>(limit);
-        while (reader.Read())
+        foreach (var group in _groups.InQueueOrder)
         {
-            candidates.Add(new Candidate(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.GetInt32(8)));
+            if (candidates.Count == limit && group.Head > candidates[^1].Sequence)
+            {
+                break;
+            }
+
+            if (group.IsLockedFor(batch, now))
+            {
+                continue;
+            }
+
+            using (var reader = Run(_selectGroupMessages, group.Id, group.HandedOutIn(batch), limit).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    candidates.Add(new Candidate(
+                        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                        reader.GetString(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.GetInt32(8)));
+                }
+            }
+
+            candidates.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+            if (candidates.Count > limit)
+            {
+                candidates.RemoveRange(limit, candidates.Count - limit);
+            }
         }
 
         return candidates;
     }
 
-    private void MoveToDeadLetters(long sequence, string messageId, long now, int maxReceiveCount)
+    private long? NextInGroup(string groupId, long after) => Run(_nextInGroup, groupId, after).ExecuteScalar() is long next ? next : null;
+
+    private void MoveToDeadLetters(Candidate candidate, long now, int maxReceiveCount)
     {
         var reason = $"Received {maxReceiveCount} times without being deleted (maxReceiveCount {maxReceiveCount}).";
-        if (LastFailure?.Invoke(messageId) is { } lastFailure)
+        if (LastFailure?.Invoke(candidate.MessageId) is { } lastFailure)
         {
             reason += $" Last failure: {lastFailure}";
         }
 
-        Run(_deadLetter, now, reason, sequence).ExecuteNonQuery();
-        Run(_removeMessage, sequence).ExecuteNonQuery();
-        _deadLettered.Add((messageId, reason));
+        Run(_deadLetter, now, reason, candidate.Sequence).ExecuteNonQuery();
+        Run(_removeMessage, candidate.Sequence).ExecuteNonQuery();
+        _deadLetterCount++;
+        _groups.Removed(candidate.GroupId, candidate.Sequence, NextInGroup);
+        _deadLettered.Add((candidate.MessageId, reason));
     }
 
+    /// <summary>Reads the groups and counts from the database; everything kept in memory starts here.</summary>
+    private void LoadIndex()
+    {
+        _groups.Clear();
+        using (var reader = Run(_loadGroups).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                _groups.Load(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
+            }
+        }
+
+        using var counts = Run(_loadCounts).ExecuteReader();
+        counts.Read();
+        (_accepted, _completed, _deadLetterCount) = (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2));
+    }
+
+    /// <remarks>
+    /// The work updates the in-memory index as it goes; when the transaction rolls back, the index
+    /// is read again from the database, which is what the rollback left.
+    /// </remarks>
     private T InTransaction<T>(Func<T> work)
     {
         _begin.ExecuteNonQuery();
@@ -307,6 +371,7 @@ internal sealed class SqliteQueueStore : IDisposable
         catch
         {
             TryRollback();
+            TryReloadIndex();
             throw;
         }
     }
@@ -320,6 +385,18 @@ internal sealed class SqliteQueueStore : IDisposable
         catch (SqliteException)
         {
             // SQLite already rolled back on its own (e.g. a full disk); the original error is what matters.
+        }
+    }
+
+    private void TryReloadIndex()
+    {
+        try
+        {
+            LoadIndex();
+        }
+        catch (SqliteException)
+        {
+            // The database cannot even be read; every later call fails on it as well.
         }
     }
 

@@ -19,6 +19,8 @@ public sealed class DeadLetterOperationsTests : IDisposable
 
         Assert.Equal([poison.MessageId], moved);
         Assert.Equal(["other"], (await ListAsync()).Select(d => d.Body));
+        var stats = await _harness.StatsAsync();
+        Assert.Equal((2L, 0L, 1L), (stats.QueueDepth, stats.InFlight, stats.DeadLetterQueueDepth));
         var received = await _harness.ReceiveAsync();
         Assert.Equal(["waiting", "poison"], received.Select(m => m.Body));
         var again = received[1];
@@ -59,6 +61,7 @@ public sealed class DeadLetterOperationsTests : IDisposable
 
         Assert.True(await _harness.Queue.DeleteDeadLetterAsync(gone.MessageId, CancellationToken.None));
         Assert.False(await _harness.Queue.DeleteDeadLetterAsync(gone.MessageId, CancellationToken.None));
+        Assert.Equal(1, (await _harness.StatsAsync()).DeadLetterQueueDepth);
         _harness.Reopen();
 
         Assert.Equal([kept.MessageId], (await ListAsync()).Select(d => d.MessageId));

@@ -3,7 +3,7 @@ using SocketRelay.LocalGateway.Queue;
 
 namespace SocketRelay.LocalGateway.Tests.Queue;
 
-/// <summary>A queue.db written by an earlier gateway (schema version 1, deduplication queue-wide) opens and is upgraded.</summary>
+/// <summary>A queue.db written by an earlier gateway (schema version 1, deduplication queue-wide, a visibility index) opens and is upgraded.</summary>
 public sealed class SchemaUpgradeTests : IDisposable
 {
     private const string VersionOne = """
@@ -53,6 +53,23 @@ public sealed class SchemaUpgradeTests : IDisposable
         Assert.False(otherGroup.IsDuplicate);
         Assert.Equal(["waiting", "other group"], (await _harness.ReceiveAsync()).Select(m => m.Body));
         Assert.Equal(3, (await _harness.StatsAsync()).Accepted);
+        Assert.Equal(["deduplication_by_expiry", "messages_by_group"], Indexes(_harness.Options.DatabasePath));
+    }
+
+    private static List<string> Indexes(string databasePath)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name;";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     public void Dispose() => _harness.Dispose();
