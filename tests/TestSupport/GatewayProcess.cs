@@ -19,6 +19,9 @@ public sealed partial class GatewayProcess : IDisposable
         HttpUrl = new UriBuilder(webSocketUrl) { Scheme = "http" }.Uri;
     }
 
+    /// <summary>The gateway's operating-system process id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The WebSocket API address the banner printed, e.g. <c>ws://127.0.0.1:41234/</c>.</summary>
     public Uri WebSocketUrl { get; }
 

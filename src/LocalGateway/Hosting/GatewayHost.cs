@@ -116,7 +116,7 @@ public sealed class GatewayHost : IAsyncDisposable
             }
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = LocalWebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         configureLogging(builder.Logging);
         // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.

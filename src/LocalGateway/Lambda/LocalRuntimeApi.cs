@@ -92,8 +92,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     public static async Task<LocalRuntimeApi> StartAsync(int port = 0, int environments = 1, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(environments, 1);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        var builder = LocalWebApplication.CreateBuilder();
         var listeners = new List<ListenOptions>();
         builder.WebHost.UseKestrel(kestrel =>
         {
