@@ -28,7 +28,7 @@ internal sealed class SqliteQueueStore : IDisposable
     private readonly SqliteConnection _connection;
     private readonly List<SqliteCommand> _commands = [];
     private readonly SqliteCommand _begin, _commit, _rollback;
-    private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted;
+    private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted, _uncountAccepted;
     private readonly SqliteCommand _selectGroupMessages, _nextInGroup, _deliver, _deadLetter, _removeMessage;
     private readonly SqliteCommand _delete, _countCompleted, _listDeadLetters, _releaseLeases;
     private readonly SqliteCommand _redriveDeadLetters, _removeDeadLetters;
@@ -60,6 +60,7 @@ internal sealed class SqliteQueueStore : IDisposable
             "$group", "$id", "$messageId", "$sequence", "$expiresAt");
         _forgetExpired = Prepare("DELETE FROM deduplication WHERE expires_at <= $now;", "$now");
         _countAccepted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'accepted';");
+        _uncountAccepted = Prepare("UPDATE counters SET value = value - $count WHERE name = 'accepted';", "$count");
 
         // One open group's next messages, through the (group_id, sequence) index: which groups are
         // open, and in what order, is the index's business (MessageGroupIndex).
@@ -240,10 +241,16 @@ internal sealed class SqliteQueueStore : IDisposable
         return (IReadOnlyList<string>)moved;
     });
 
+    /// <summary>
+    /// Removes the dead letter for good, and from both sides of <c>accepted == completed + dead
+    /// letters</c>: the message leaves the accepted count too, so the balance still holds after a drain.
+    /// </summary>
     public bool DeleteDeadLetter(string messageId) => InTransaction(() =>
     {
         var removed = Run(_removeDeadLetters, messageId).ExecuteNonQuery();
+        Run(_uncountAccepted, removed).ExecuteNonQuery();
         _deadLetterCount -= removed;
+        _accepted -= removed;
         return removed > 0;
     });
 
