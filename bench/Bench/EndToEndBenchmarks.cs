@@ -4,6 +4,10 @@ namespace SocketRelay.Bench;
 /// <param name="Connections">WebSocket connections the load is dealt over.</param>
 /// <param name="LatencyRate">Offered msg/s of the latency runs.</param>
 /// <param name="Searches">Max-sustained searches against the local gateway; <c>e2e_msgs_per_s</c> is their median.</param>
+/// <param name="SearchWarmup">
+/// Unjudged load at half the start rate before a search, so that a fresh server's JIT tiers and
+/// thread pool have settled before its first judged step.
+/// </param>
 /// <param name="StartRate">First offered msg/s of a search; ×1.5 per passing step.</param>
 /// <param name="SustainedP99LimitMs">A step whose p99 is above this (ms) is not sustained.</param>
 /// <param name="BacklogToleranceSeconds">
@@ -12,7 +16,7 @@ namespace SocketRelay.Bench;
 /// </param>
 public sealed record EndToEndSettings(
     int Connections, double LatencyRate, TimeSpan Warmup, TimeSpan LatencyDuration, int LatencyRepeats,
-    int Searches, TimeSpan StepDuration, TimeSpan Drain, double StartRate, double MaxRate, int Bisections,
+    int Searches, TimeSpan SearchWarmup, TimeSpan StepDuration, TimeSpan Drain, double StartRate, double MaxRate, int Bisections,
     double SustainedP99LimitMs, double BacklogToleranceSeconds);
 
 /// <summary>
@@ -48,7 +52,8 @@ public static class EndToEndBenchmarks
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
         await using var load = await LoadGenerator.ConnectAsync(server.WebSocketUrl, settings.Connections, CancellationToken.None);
-        await load.RunAsync(settings.StartRate / 2, settings.Warmup, settings.Drain, CancellationToken.None);
+        await load.RunAsync(settings.StartRate / 2, settings.SearchWarmup, settings.Drain, CancellationToken.None);
+        await server.WaitForDrainedAsync(http, TimeSpan.FromSeconds(60));
         var steps = new List<LoadResult>();
         LoadResult? best = null;
         double? failedAt = null;
