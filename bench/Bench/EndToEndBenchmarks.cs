@@ -5,8 +5,8 @@ namespace SocketRelay.Bench;
 /// <param name="LatencyRate">Offered msg/s of the latency runs.</param>
 /// <param name="Searches">Max-sustained searches against the local gateway; <c>e2e_msgs_per_s</c> is their median.</param>
 /// <param name="SearchWarmup">
-/// Unjudged load at half the start rate before a search, so that a fresh server's JIT tiers and
-/// thread pool have settled before its first judged step.
+/// Unjudged load before a search, half of it at half the start rate and half at the start rate, so
+/// that a fresh server's JIT tiers and thread pool have settled at that rate before its first judged step.
 /// </param>
 /// <param name="StartRate">First offered msg/s of a search; ×1.5 per passing step.</param>
 /// <param name="SustainedP99LimitMs">A step whose p99 is above this (ms) is not sustained.</param>
@@ -44,7 +44,11 @@ public static class EndToEndBenchmarks
         return runs;
     }
 
-    /// <summary>Raises the offered rate ×1.5 until a step fails, then bisects between the last pass and the first failure.</summary>
+    /// <summary>
+    /// Raises the offered rate ×1.5 from <see cref="EndToEndSettings.StartRate"/> until a step fails, then
+    /// bisects <see cref="EndToEndSettings.Bisections"/> times between the last pass and the first failure.
+    /// The gateway's queue is drained after every step, so each step starts from an empty backlog.
+    /// </summary>
     public static async Task<(LoadResult? Best, List<LoadResult> Steps)> MaxSustainedAsync(
         ServerProcess server, EndToEndSettings settings, HttpClient http, Action<string> log)
     {
@@ -52,7 +56,8 @@ public static class EndToEndBenchmarks
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
         await using var load = await LoadGenerator.ConnectAsync(server.WebSocketUrl, settings.Connections, CancellationToken.None);
-        await load.RunAsync(settings.StartRate / 2, settings.SearchWarmup, settings.Drain, CancellationToken.None);
+        await load.RunAsync(settings.StartRate / 2, settings.SearchWarmup / 2, settings.Drain, CancellationToken.None);
+        await load.RunAsync(settings.StartRate, settings.SearchWarmup / 2, settings.Drain, CancellationToken.None);
         await server.WaitForDrainedAsync(http, TimeSpan.FromSeconds(60));
         var steps = new List<LoadResult>();
         LoadResult? best = null;
@@ -85,9 +90,12 @@ public static class EndToEndBenchmarks
             rate *= 1.5;
         }
 
-        // Below the start rate when even that failed; between the last pass and the failure otherwise.
+        // Below the start rate when even that failed (halving, at most 3 times, until a step passes);
+        // then the bisections between the last pass and the first failure above it.
         var low = best?.OfferedPerSecond ?? 0;
-        for (var i = 0; failedAt is { } high && i < settings.Bisections + (best is null ? 3 : 0); i++)
+        var halvings = 0;
+        var bisections = 0;
+        while (failedAt is { } high && (best is null ? halvings++ < 3 : bisections++ < settings.Bisections))
         {
             var middle = Math.Round((low + high) / 2 / 50) * 50;
             if (middle <= low || middle >= high)
