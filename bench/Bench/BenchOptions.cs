@@ -72,8 +72,8 @@ public sealed class BenchOptions
     /// differ only in step length, so that their figures can be compared.
     /// </summary>
     public EndToEndSettings EndToEnd() => Quick
-        ? new(Connections, 1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6), 1, 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 2000, 200_000, 2, 200, 0.1)
-        : new(Connections, 1000, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 3, 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 2000, 200_000, 2, 200, 0.1);
+        ? new(Connections, 1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6), 1, 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 1000, 200_000, 2, 200, 0.1)
+        : new(Connections, 1000, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 3, 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 1000, 200_000, 2, 200, 0.1);
 
     /// <summary>2,500 msg/s: sustained by the gateway with and without the console, with room to spare.</summary>
     public ConsoleSettings Console() => Quick
