@@ -58,13 +58,33 @@ public sealed class BenchOptions
         return options;
     }
 
-    /// <summary>batch, function (cold start, RSS, zip) or e2e; all when <c>--only</c> is not given.</summary>
+    /// <summary>
+    /// batch, function (cold start, RSS, zip), e2e (= e2e-ours, ceiling, e2e-theirs), console or backlog;
+    /// all when <c>--only</c> is not given.
+    /// </summary>
     public bool Runs(string benchmark) => Only.Count == 0 || Only.Contains(benchmark);
 
     public string Require(string? value, string option) =>
         value ?? throw new ArgumentException($"{option} is required for this benchmark");
 
+    /// <summary>
+    /// Quick and full searches have the same shape (start rate, ×1.5, bisections, sustained rule) and
+    /// differ only in step length, so that their figures can be compared.
+    /// </summary>
     public EndToEndSettings EndToEnd() => Quick
-        ? new(Connections, 1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6), 1, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 1000, 40_000, 1, 200)
-        : new(Connections, 1000, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 1000, 40_000, 3, 200);
+        ? new(Connections, 1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6), 1, 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 1000, 200_000, 2, 200, 0.1)
+        : new(Connections, 1000, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 3, 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 1000, 200_000, 2, 200, 0.1);
+
+    /// <summary>2,500 msg/s: sustained by the gateway with and without the console, with room to spare.</summary>
+    public ConsoleSettings Console() => Quick
+        ? new(2500, TimeSpan.FromSeconds(4), 3, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(2))
+        : new(2500, TimeSpan.FromSeconds(10), 3, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// 64 senders into 1,000 groups, 4 pollers (the gateway's default), latency at 1,000 msg/s, a
+    /// 100,000-message backlog in both modes (only the phases are shorter in <c>--quick</c>).
+    /// </summary>
+    public BacklogSettings Backlog() => Quick
+        ? new(64, 4, 1000, TimeSpan.FromSeconds(3), 1000, TimeSpan.FromSeconds(10), 100_000)
+        : new(64, 4, 1000, TimeSpan.FromSeconds(5), 1000, TimeSpan.FromSeconds(10), 100_000);
 }

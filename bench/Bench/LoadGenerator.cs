@@ -9,8 +9,15 @@ namespace SocketRelay.Bench;
 
 /// <summary>What one open-loop load step measured.</summary>
 /// <param name="AchievedPerSecond">Replies received / (last reply − first scheduled send).</param>
+/// <param name="OutstandingMid">Messages sent but not yet answered halfway through the sending phase.</param>
+/// <param name="OutstandingEnd">Messages sent but not yet answered when the last message of the step was sent.</param>
 public sealed record LoadResult(
-    double OfferedPerSecond, int Sent, int Received, int Lost, double AchievedPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
+    double OfferedPerSecond, int Sent, int Received, int Lost, double AchievedPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs,
+    int OutstandingMid = 0, int OutstandingEnd = 0)
+{
+    /// <summary>How much the backlog (sent − answered) grew over the second half of the sending phase, in messages.</summary>
+    public int BacklogGrowth => OutstandingEnd - OutstandingMid;
+}
 
 /// <summary>
 /// An open-loop WebSocket load generator: N connections, messages scheduled at a fixed rate and dealt
@@ -71,7 +78,13 @@ public sealed class LoadGenerator : IAsyncDisposable
 
             step.ScheduledAt[k] = due;
             _connections[k % _connections.Count].Send(step.FirstId + k);
+            if (k == total / 2)
+            {
+                step.OutstandingMid = k + 1 - Volatile.Read(ref step.ReceivedCount);
+            }
         }
+
+        step.OutstandingEnd = total - Volatile.Read(ref step.ReceivedCount);
 
         var drainUntil = Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency);
         while (Volatile.Read(ref step.ReceivedCount) < total && Stopwatch.GetTimestamp() < drainUntil)
@@ -154,6 +167,8 @@ public sealed class LoadGenerator : IAsyncDisposable
         public readonly int[] Received = new int[total];
         public long Start;
         public int ReceivedCount;
+        public int OutstandingMid;
+        public int OutstandingEnd;
         public long LastReceivedAt;
 
         public LoadResult Result(double rate)
@@ -172,7 +187,7 @@ public sealed class LoadGenerator : IAsyncDisposable
             return new LoadResult(
                 rate, Total, received, Total - received, span > 0 ? received / span : 0,
                 Statistics.Percentile(latencies, 50), Statistics.Percentile(latencies, 95), Statistics.Percentile(latencies, 99),
-                latencies.Count > 0 ? latencies.Max() : double.NaN);
+                latencies.Count > 0 ? latencies.Max() : double.NaN, OutstandingMid, OutstandingEnd);
         }
     }
 

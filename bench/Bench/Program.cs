@@ -11,6 +11,13 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SocketRelay.Bench;
 
+// The ceiling's server: the driver re-run as a bare Kestrel WebSocket echo (see EchoServer).
+if (args is [EchoServer.Switch, "--port", var echoPort])
+{
+    await EchoServer.RunAsync(int.Parse(echoPort, CultureInfo.InvariantCulture));
+    return 0;
+}
+
 // Run by bench/run, which builds and passes the artifacts: see bench/README.md.
 // A measurement that cannot run ends the driver non-zero with the reason; no JSON is written then.
 AppDomain.CurrentDomain.UnhandledException += (_, e) =>
@@ -99,31 +106,64 @@ if (options.Runs("function"))
 
 using var http = new HttpClient();
 var settings = options.EndToEnd();
+var gatewayDll = options.Runs("e2e") || options.Runs("e2e-ours") || options.Runs("console") ? options.Require(options.GatewayDll, "--gateway") : "";
+Task<ServerProcess> StartGatewayAsync(IReadOnlyDictionary<string, string>? environment = null) =>
+    ServerProcess.StartGatewayAsync(gatewayDll, options.Scratch, options.Pollers, options.FunctionBinary, environment);
+
 if (options.Runs("e2e") || options.Runs("e2e-ours"))
 {
-    LoadResult latency;
-    LoadResult ours;
-    await using (var gateway = await ServerProcess.StartGatewayAsync(options.Require(options.GatewayDll, "--gateway"), options.Scratch, options.Pollers, options.FunctionBinary))
+    // The latency runs on the first gateway; each sustained search on a fresh gateway (process and data directory).
+    LoadResult? latency = null;
+    var searches = new List<LoadResult>();
+    var searchSteps = new List<List<LoadResult>>();
+    for (var search = 1; search <= settings.Searches; search++)
     {
-        Log($"e2e: local gateway pid {gateway.ProcessId}, {options.Pollers} pollers, function {(options.FunctionBinary is null ? "in-process" : options.FunctionBinary)}");
-        var runs = await EndToEndBenchmarks.LatencyAsync(gateway, settings, Log);
-        latency = MedianRun(runs);
+        await using var gateway = await StartGatewayAsync();
+        Log($"e2e: local gateway pid {gateway.ProcessId}, {options.Pollers} pollers, function {(options.FunctionBinary is null ? "in-process" : options.FunctionBinary)}, search {search} of {settings.Searches}");
+        if (latency is null)
+        {
+            var runs = await EndToEndBenchmarks.LatencyAsync(gateway, settings, Log);
+            latency = MedianRun(runs);
+            details["e2e_latency_runs"] = runs;
+        }
+
         var (best, steps) = await EndToEndBenchmarks.MaxSustainedAsync(gateway, settings, http, Log);
-        ours = best ?? throw new InvalidOperationException($"the local gateway sustained no offered rate: {string.Join("; ", steps.Select(EndToEndBenchmarks.Describe))}");
-        details["e2e_latency_runs"] = runs;
-        details["e2e_steps"] = steps;
+        searches.Add(best ?? throw new InvalidOperationException($"the local gateway sustained no offered rate: {string.Join("; ", steps.Select(EndToEndBenchmarks.Describe))}"));
+        searchSteps.Add(steps);
+        Log($"e2e: search {search}: {best.AchievedPerSecond:F0} msg/s sustained");
     }
 
-    if (latency.Lost > 0)
+    if (latency!.Lost > 0)
     {
         Log($"warning: {latency.Lost} of {latency.Sent} messages unanswered in the latency run");
     }
 
+    var rates = searches.Select(r => r.AchievedPerSecond).ToList();
     results["e2e_p50_ms"] = latency.P50Ms;
     results["e2e_p95_ms"] = latency.P95Ms;
     results["e2e_p99_ms"] = latency.P99Ms;
-    results["e2e_msgs_per_s"] = ours.AchievedPerSecond;
+    results["e2e_msgs_per_s"] = Statistics.Median(rates);
+    results["e2e_msgs_per_s_min"] = rates.Min();
+    results["e2e_msgs_per_s_max"] = rates.Max();
+    details["e2e_searches_msgs_per_s"] = rates;
+    details["e2e_searches_best_steps"] = searches;
+    details["e2e_searches_steps"] = searchSteps;
     details["e2e_latency_lost"] = latency.Lost;
+    Log($"e2e: median of {rates.Count} searches {results["e2e_msgs_per_s"]:F0} msg/s (min {rates.Min():F0}, max {rates.Max():F0})");
+}
+
+if (options.Runs("e2e") || options.Runs("ceiling"))
+{
+    await using var echo = await ServerProcess.StartEchoAsync();
+    Log($"ceiling: bare Kestrel WebSocket echo pid {echo.ProcessId}");
+    var (best, steps) = await EndToEndBenchmarks.MaxSustainedAsync(echo, settings, http, Log);
+    var ceiling = best ?? throw new InvalidOperationException($"the echo sustained no offered rate: {string.Join("; ", steps.Select(EndToEndBenchmarks.Describe))}");
+    results["e2e_ceiling_msgs_per_s"] = ceiling.AchievedPerSecond;
+    details["ceiling_steps"] = steps;
+    if (results.TryGetValue("e2e_msgs_per_s", out var ours))
+    {
+        results["e2e_vs_ceiling_ratio"] = ours / ceiling.AchievedPerSecond;
+    }
 }
 
 if (options.Runs("e2e") || options.Runs("e2e-theirs"))
@@ -147,6 +187,60 @@ if (options.Runs("e2e") || options.Runs("e2e-theirs"))
         details["serverless_offline_latency_runs"] = runs;
         details["serverless_offline_steps"] = steps;
     }
+}
+
+if (options.Runs("console"))
+{
+    var console = options.Console();
+    await using var off = await StartGatewayAsync(ConsoleBenchmarks.ConsoleOff);
+    await using var on = await StartGatewayAsync();
+    Log($"console: gateway with the console off pid {off.ProcessId}, on pid {on.ProcessId}; {console.Rate:F0} msg/s over {settings.Connections} connections");
+    var cpuRuns = await ConsoleBenchmarks.CpuPerMessageAsync(off, on, settings, console, Log);
+    var cpuOff = Statistics.Median([.. cpuRuns.Where(r => !r.Console).Select(r => r.CpuMsPerMessage)]);
+    var cpuOn = Statistics.Median([.. cpuRuns.Where(r => r.Console).Select(r => r.CpuMsPerMessage)]);
+    results["console_cpu_per_msg_ratio"] = cpuOn / cpuOff;
+    details["console_off_cpu_us_per_msg"] = cpuOff * 1000;
+    details["console_on_cpu_us_per_msg"] = cpuOn * 1000;
+    details["console_cpu_runs"] = cpuRuns;
+
+    // Before the searches: an overloaded step grows the heap, which would blur what the steady run shows.
+    var (samples, steady) = await ConsoleBenchmarks.ResidentOverTimeAsync(on, settings, console, Log);
+    results["console_rss_start_mb"] = samples[0].RssMb;
+    results["console_rss_end_mb"] = samples[^1].RssMb;
+    results["console_rss_growth_mb"] = samples[^1].RssMb - samples[0].RssMb;
+    details["console_rss_samples"] = samples;
+    details["console_rss_run"] = steady;
+
+    var (bestOff, stepsOff) = await EndToEndBenchmarks.MaxSustainedAsync(off, settings, http, Log);
+    var (bestOn, stepsOn) = await EndToEndBenchmarks.MaxSustainedAsync(on, settings, http, Log);
+    if (bestOff is null || bestOn is null)
+    {
+        return Fail("the console step's gateways sustained no offered rate");
+    }
+
+    results["console_rate_ratio"] = bestOn.AchievedPerSecond / bestOff.AchievedPerSecond;
+    details["console_off_msgs_per_s"] = bestOff.AchievedPerSecond;
+    details["console_on_msgs_per_s"] = bestOn.AchievedPerSecond;
+    details["console_off_steps"] = stepsOff;
+    details["console_on_steps"] = stepsOn;
+    Log($"console: CPU per message on/off {results["console_cpu_per_msg_ratio"]:F3} ({cpuOn * 1000:F1} / {cpuOff * 1000:F1} µs), sustained on/off {results["console_rate_ratio"]:F3} ({bestOn.AchievedPerSecond:F0} / {bestOff.AchievedPerSecond:F0} msg/s), RSS {results["console_rss_start_mb"]:F1} → {results["console_rss_end_mb"]:F1} MB");
+}
+
+if (options.Runs("backlog"))
+{
+    var backlog = options.Backlog();
+    Log($"backlog: queue in-process, {backlog.Senders} senders into {backlog.Groups} groups, {backlog.Pollers} pollers, {backlog.Duration.TotalSeconds:F0} s; empty queue first");
+    var empty = await BacklogBenchmarks.EmptyAsync(options.Scratch, backlog);
+    Log($"backlog: empty queue: {BacklogBenchmarks.Describe(empty)}");
+    var (held, buildPerSecond) = await BacklogBenchmarks.BehindBacklogAsync(options.Scratch, backlog);
+    Log($"backlog: built {backlog.Backlog} messages in group '{BacklogBenchmarks.HeldGroup}' at {buildPerSecond:F0} sends/s; behind it: {BacklogBenchmarks.Describe(held)}");
+    results["backlog_ingest_ratio"] = held.IngestPerSecond / empty.IngestPerSecond;
+    results["backlog_p99_ms"] = held.P99Ms;
+    results["backlog_empty_p99_ms"] = empty.P99Ms;
+    details["backlog_empty"] = empty;
+    details["backlog_held"] = held;
+    details["backlog_build_sends_per_s"] = buildPerSecond;
+    details["backlog_messages"] = backlog.Backlog;
 }
 
 var document = new Dictionary<string, object>(StringComparer.Ordinal)

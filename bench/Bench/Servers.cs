@@ -33,9 +33,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>
     /// The local gateway (a published <c>SocketRelay.LocalGateway.dll</c>) on a free loopback port with a
     /// fresh data directory. The function logs at Warning (<c>POWERTOOLS_LOG_LEVEL=Warning</c>) so that a
-    /// JSON line per batch on stdout is not what is measured.
+    /// JSON line per batch on stdout is not what is measured. <paramref name="environment"/> adds
+    /// variables, e.g. <c>Gateway__DevConsole=false</c>.
     /// </summary>
-    public static async Task<ServerProcess> StartGatewayAsync(string gatewayDll, string scratch, int pollers, string? functionBinary)
+    public static async Task<ServerProcess> StartGatewayAsync(
+        string gatewayDll, string scratch, int pollers, string? functionBinary, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var dataDir = Path.Combine(scratch, $"gateway-{Guid.NewGuid():N}");
@@ -48,7 +50,27 @@ public sealed class ServerProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["POWERTOOLS_LOG_LEVEL"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var server = Launch("socketrelay-local-gateway", start, new Uri($"ws://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{port}/_local/status"), dataDir);
+        await server.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
+        return server;
+    }
+
+    /// <summary>
+    /// The ceiling: this driver re-run as a bare Kestrel WebSocket echo (<see cref="EchoServer"/>) on a
+    /// free loopback port, its own process like the gateway.
+    /// </summary>
+    public static async Task<ServerProcess> StartEchoAsync()
+    {
+        var port = FreePort();
+        var driver = Path.Combine(AppContext.BaseDirectory, "SocketRelay.Bench.dll");
+        var start = new ProcessStartInfo("dotnet", $"\"{driver}\" {EchoServer.Switch} --port {port}") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["DOTNET_gcServer"] = "0";
+        var server = Launch("kestrel-echo", start, new Uri($"ws://127.0.0.1:{port}/"), null, null);
         await server.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
         return server;
     }
@@ -99,6 +121,28 @@ public sealed class ServerProcess : IAsyncDisposable
 
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>User + system CPU time the server process has used so far (Linux: utime + stime of <c>/proc/&lt;pid&gt;/stat</c>).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    /// <summary>The server process's resident set now, in MB (<c>VmRSS</c> of <c>/proc/&lt;pid&gt;/status</c>).</summary>
+    public double ResidentMb()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                return double.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"no VmRSS for process {_process.Id}");
     }
 
     public string RecentOutput()

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using SocketRelay.LocalGateway.Queue;
+
+namespace SocketRelay.Bench;
+
+/// <summary>How the backlog step loads the queue.</summary>
+/// <param name="Senders">Concurrent senders of the ingest phase, each sending its next message as soon as the last is stored.</param>
+/// <param name="Pollers">Concurrent receive (≤ 10, visibility 60 s, wait 20 s) → batched delete loops, running through both phases.</param>
+/// <param name="Groups">Message groups the load is spread over (never the held one).</param>
+/// <param name="Duration">How long each phase sends.</param>
+/// <param name="LatencyRate">Offered msg/s of the latency phase (open loop: each send starts at its scheduled time).</param>
+/// <param name="Drain">How long the pollers may take for a phase's last messages after its sends.</param>
+/// <param name="Backlog">Messages queued behind the held group's head before the load runs.</param>
+public sealed record BacklogSettings(int Senders, int Pollers, int Groups, TimeSpan Duration, double LatencyRate, TimeSpan Drain, int Backlog);
+
+/// <summary>What the load against one queue measured.</summary>
+/// <param name="IngestPerSecond">Ingest phase: sends completed (stored, fsync'd) per second, closed loop, pollers receiving throughout.</param>
+/// <param name="IngestP99Ms">Ingest phase: send → received p99 (ms); the pollers fall behind a closed loop, so this grows with the phase's length.</param>
+/// <param name="LatencyRate">Latency phase: offered msg/s.</param>
+/// <param name="P50Ms">Latency phase: from a send's scheduled start to a poller holding the message, median (ms).</param>
+/// <param name="P99Ms">Latency phase: the same, 99th percentile (ms).</param>
+/// <param name="Unreceived">Messages of either phase that no poller received before its drain ended.</param>
+public sealed record QueueLoadResult(
+    int IngestSent, double IngestPerSecond, double IngestP99Ms,
+    double LatencyRate, int LatencySent, double P50Ms, double P95Ms, double P99Ms, double MaxMs, int Unreceived);
+
+/// <summary>
+/// The queue's cost against its backlog, in-process on the local gateway's SQLite queue (no HTTP, no
+/// WebSocket, no function): the same load once on an empty queue and once with one message group held
+/// back (its head received with a 12-hour visibility timeout and never deleted) in front of a backlog
+/// of <see cref="BacklogSettings.Backlog"/> messages. A queue whose receive walks locked groups'
+/// messages gets slower as that backlog grows; one that finds group heads directly does not.
+/// </summary>
+public static class BacklogBenchmarks
+{
+    public const string HeldGroup = "held";
+
+    private static readonly Dictionary<string, string> NoAttributes = [];
+
+    /// <summary>The load of <paramref name="settings"/> on a fresh, empty queue in a new directory under <paramref name="scratch"/>.</summary>
+    public static async Task<QueueLoadResult> EmptyAsync(string scratch, BacklogSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var directory = Path.Combine(scratch, $"queue-empty-{Guid.NewGuid():N}");
+        try
+        {
+            using var queue = Open(directory);
+            return await LoadAsync(queue, settings);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The same load behind a held group: first <see cref="BacklogSettings.Backlog"/> messages into
+    /// <see cref="HeldGroup"/> (timed: <c>BuildPerSecond</c> is what those sends into one group paid),
+    /// then its head received for 12 hours, then the load.
+    /// </summary>
+    public static async Task<(QueueLoadResult Load, double BuildPerSecond)> BehindBacklogAsync(string scratch, BacklogSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var directory = Path.Combine(scratch, $"queue-backlog-{Guid.NewGuid():N}");
+        try
+        {
+            using var queue = Open(directory);
+            var next = -1;
+            var building = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, settings.Senders).Select(async _ =>
+            {
+                int n;
+                while ((n = Interlocked.Increment(ref next)) < settings.Backlog)
+                {
+                    await queue.SendAsync(Message(HeldGroup, $"b{n}", n), CancellationToken.None);
+                }
+            }));
+            var buildPerSecond = settings.Backlog / building.Elapsed.TotalSeconds;
+
+            var head = await queue.ReceiveAsync(1, SqliteFifoQueue.MaxVisibilityTimeout, TimeSpan.Zero, CancellationToken.None);
+            if (head.Count != 1 || head[0].MessageGroupId != HeldGroup)
+            {
+                throw new InvalidOperationException($"the backlog step could not hold group '{HeldGroup}': received {head.Count} messages");
+            }
+
+            return (await LoadAsync(queue, settings), buildPerSecond);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    public static string Describe(QueueLoadResult r) =>
+        $"ingest {r.IngestPerSecond:F0} msg/s ({r.IngestSent} sends, closed loop; p99 {r.IngestP99Ms:F0} ms); at {r.LatencyRate:F0} msg/s send → received p50 {r.P50Ms:F1} ms, p95 {r.P95Ms:F1} ms, p99 {r.P99Ms:F1} ms, max {r.MaxMs:F1} ms; {r.Unreceived} not received";
+
+    private static SqliteFifoQueue Open(string directory) =>
+        SqliteFifoQueue.Open(new SqliteQueueOptions { DataDirectory = directory }, TimeProvider.System);
+
+    private static OutgoingMessage Message(string group, string deduplicationId, int index) =>
+        new(string.Create(CultureInfo.InvariantCulture, $$"""{"i":{{index}}}"""), group, deduplicationId, NoAttributes);
+
+    /// <summary>
+    /// Pollers receiving and deleting throughout; first closed-loop senders for the duration (ingest),
+    /// then sends started at a fixed rate for the duration (latency), each phase drained before the next.
+    /// </summary>
+    private static async Task<QueueLoadResult> LoadAsync(SqliteFifoQueue queue, BacklogSettings settings)
+    {
+        // Generous: a closed loop on 2 cores stores far fewer than 200,000 messages a second.
+        var tracker = new Tracker((int)(settings.Duration.TotalSeconds * (200_000 + settings.LatencyRate)) + 1);
+        using var stopPolling = new CancellationTokenSource();
+        var pollers = Enumerable.Range(0, settings.Pollers).Select(_ => Task.Run(() => PollAsync(queue, tracker, stopPolling.Token))).ToList();
+
+        // Ingest: as fast as the senders' sends complete.
+        var ingestFrom = tracker.Claimed;
+        var sendUntil = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        var ingestClock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, settings.Senders).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < sendUntil && tracker.TryClaim(out var n))
+            {
+                tracker.StartedAt[n] = Stopwatch.GetTimestamp();
+                await queue.SendAsync(Message($"g{n % settings.Groups}", $"m{n}", n), CancellationToken.None);
+            }
+        })));
+        var ingestSeconds = ingestClock.Elapsed.TotalSeconds;
+        var ingestTo = tracker.Claimed;
+        await tracker.DrainAsync(settings.Drain);
+
+        // Latency: open loop at a fixed rate, measured from each send's scheduled start.
+        var latencyFrom = tracker.Claimed;
+        var total = (int)(settings.LatencyRate * settings.Duration.TotalSeconds);
+        var ticksPerMessage = Stopwatch.Frequency / settings.LatencyRate;
+        var sends = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        for (var k = 0; k < total && tracker.TryClaim(out var n); k++)
+        {
+            var due = start + (long)(k * ticksPerMessage);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                await Task.Delay(1);
+            }
+
+            tracker.StartedAt[n] = due;
+            sends.Add(queue.SendAsync(Message($"g{n % settings.Groups}", $"m{n}", n), CancellationToken.None));
+        }
+
+        await Task.WhenAll(sends);
+        var latencyTo = tracker.Claimed;
+        await tracker.DrainAsync(settings.Drain);
+
+        await stopPolling.CancelAsync();
+        await Task.WhenAll(pollers);
+
+        var ingest = tracker.LatenciesMs(ingestFrom, ingestTo);
+        var latency = tracker.LatenciesMs(latencyFrom, latencyTo);
+        return new QueueLoadResult(
+            ingestTo - ingestFrom, (ingestTo - ingestFrom) / ingestSeconds, Statistics.Percentile(ingest, 99),
+            settings.LatencyRate, latencyTo - latencyFrom,
+            Statistics.Percentile(latency, 50), Statistics.Percentile(latency, 95), Statistics.Percentile(latency, 99),
+            latency.Count > 0 ? latency.Max() : double.NaN,
+            (ingestTo - ingestFrom) + (latencyTo - latencyFrom) - ingest.Count - latency.Count);
+    }
+
+    /// <summary>Receive (≤ 10, visibility 60 s, long poll 20 s) → batched delete, as the gateway's pollers do.</summary>
+    private static async Task PollAsync(SqliteFifoQueue queue, Tracker tracker, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            IReadOnlyList<ReceivedMessage> messages;
+            try
+            {
+                messages = await queue.ReceiveAsync(10, TimeSpan.FromSeconds(60), SqliteFifoQueue.MaxWaitTime, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            foreach (var message in messages)
+            {
+                if (message.MessageGroupId == HeldGroup)
+                {
+                    throw new InvalidOperationException($"a poller received a message of the held group '{HeldGroup}'");
+                }
+
+                tracker.Received(IndexOf(message.Body), now);
+            }
+
+            if (messages.Count > 0)
+            {
+                await queue.DeleteBatchAsync([.. messages.Select(m => m.ReceiptHandle)], CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Message indexes handed out to senders, when each send started and when a poller received it (Stopwatch ticks).</summary>
+    private sealed class Tracker(int capacity)
+    {
+        public readonly long[] StartedAt = new long[capacity];
+        private readonly long[] _receivedAt = new long[capacity];
+        private int _next = -1;
+        private int _received;
+
+        /// <summary>Indexes claimed so far (the next one to claim).</summary>
+        public int Claimed => Math.Min(Volatile.Read(ref _next) + 1, capacity);
+
+        public bool TryClaim(out int index)
+        {
+            index = Interlocked.Increment(ref _next);
+            return index < capacity;
+        }
+
+        public void Received(int index, long at)
+        {
+            _receivedAt[index] = at;
+            Interlocked.Increment(ref _received);
+        }
+
+        /// <summary>Waits until every claimed message is received, or <paramref name="timeout"/>.</summary>
+        public async Task DrainAsync(TimeSpan timeout)
+        {
+            var until = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            while (Volatile.Read(ref _received) < Claimed && Stopwatch.GetTimestamp() < until)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        public List<double> LatenciesMs(int from, int to)
+        {
+            var latencies = new List<double>(to - from);
+            for (var k = from; k < to; k++)
+            {
+                if (_receivedAt[k] != 0)
+                {
+                    latencies.Add((_receivedAt[k] - StartedAt[k]) * 1000.0 / Stopwatch.Frequency);
+                }
+            }
+
+            return latencies;
+        }
+    }
+
+    /// <summary>The index after <c>"i":</c> in a body written by <see cref="Message"/>.</summary>
+    private static int IndexOf(string body) =>
+        int.Parse(body.AsSpan(5, body.Length - 6), NumberStyles.None, CultureInfo.InvariantCulture);
+}
