@@ -8,7 +8,7 @@ public static class CommandLine
 {
     private static readonly (string Switch, string Key, string Value, string Help)[] Options =
     [
-        ("--host", "Host", "ADDRESS", "address or name to bind (default 127.0.0.1; anything but loopback exposes the gateway)"),
+        ("--host", "Host", "ADDRESS", "address or name to bind (default 127.0.0.1; anything but loopback exposes the gateway; the function and console use this address, 127.0.0.1 for 0.0.0.0 or ::)"),
         ("--port", "Port", "PORT", "WebSocket API at / and /{stage}, @connections API at /{stage}/@connections/{id}, status at /_local/ (default 8080)"),
         ("--stage", "Stage", "NAME", "the API's stage: @connections path and the function's WEBSOCKET_API_ENDPOINT (default local)"),
         ("--access-key-id", "AccessKeyId", "KEY", "the function's AWS_ACCESS_KEY_ID, the only key @connections accepts SigV4 signatures from (default " + ApiGateway.ConnectionsApiCredentials.DefaultAccessKeyId + ")"),

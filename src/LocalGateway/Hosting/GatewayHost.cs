@@ -41,16 +41,21 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The account, region and function every ARN, header and log line of this gateway names.</summary>
     public LocalIdentity Identity { get; }
 
-    /// <summary>The HTTP base address actually bound (the port is resolved when 0 was asked).</summary>
+    /// <summary>
+    /// The HTTP base address a client on this machine reaches the gateway at: the bound address with the port
+    /// resolved when 0 was asked; <c>127.0.0.1</c> for a wildcard bind (<c>0.0.0.0</c>, <c>::</c>), <c>[::1]</c> for
+    /// <c>::1</c>, else the address given to <c>--host</c> (IPv6 in brackets).
+    /// </summary>
     public Uri HttpUrl { get; private set; } = null!;
 
     public Uri WebSocketUrl => new UriBuilder(HttpUrl) { Scheme = "ws" }.Uri;
 
     /// <summary>
-    /// The management endpoint with the stage, on loopback: <c>http://127.0.0.1:{port}/{stage}</c>, what the
-    /// function gets as <c>WEBSOCKET_API_ENDPOINT</c> (as in AWS, <c>/@connections/{id}</c> goes after it).
+    /// The management endpoint with the stage on <see cref="HttpUrl"/>'s address, e.g. <c>http://127.0.0.1:{port}/{stage}</c>
+    /// or <c>http://[::1]:{port}/{stage}</c>: what the function gets as <c>WEBSOCKET_API_ENDPOINT</c> (as in AWS,
+    /// <c>/@connections/{id}</c> goes after it). Always an address the gateway listens on.
     /// </summary>
-    public Uri ConnectionsEndpoint => new UriBuilder(HttpUrl) { Host = "127.0.0.1", Path = "/" + Options.Stage }.Uri;
+    public Uri ConnectionsEndpoint => new UriBuilder(HttpUrl) { Path = "/" + Options.Stage }.Uri;
 
     public string RuntimeApiAddress => _runtime?.Address ?? "";
 
@@ -122,7 +127,11 @@ public sealed class GatewayHost : IAsyncDisposable
         // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
-        builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => Options.ConfigureApiGateway(api, Identity));
+        builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api =>
+        {
+            Options.ConfigureApiGateway(api, Identity);
+            api.BoundAddress = address;
+        });
         _app = builder.Build();
         _app.UseApiGateway();
         var registry = _app.Services.GetRequiredService<ConnectionRegistry>();

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using SocketRelay.LocalGateway.ApiGateway;
 
 namespace SocketRelay.LocalGateway.Status;
 
@@ -12,7 +11,7 @@ public static class StatusEndpoints
     {
         endpoints.MapGet("/_local/status", async (HttpContext http) =>
         {
-            if (!IsLoopback(http) || !DevConsole.LocalRequestGuard.IsLoopbackHost(http.Request.Host))
+            if (!DevConsole.LocalRequestGuard.IsFromThisMachine(http) || !DevConsole.LocalRequestGuard.NamesThisMachine(http))
             {
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
             }
@@ -21,7 +20,4 @@ public static class StatusEndpoints
         });
         return endpoints;
     }
-
-    /// <summary>The status has no authentication, so only this machine may read it.</summary>
-    private static bool IsLoopback(HttpContext http) => LoopbackCallers.IsAllowed(http.Connection.RemoteIpAddress);
 }
