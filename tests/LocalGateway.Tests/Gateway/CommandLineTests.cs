@@ -29,6 +29,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--runtime-api-port x", "--runtime-api-port", 2)]
     [InlineData("--pollers 0", "--pollers", 2)]
     [InlineData("--function-timeout 1.5", "--function-timeout", 2)]
+    [InlineData("--function-timeout 1", "--function-timeout", 2)]
+    [InlineData("--function-timeout 2", "--function-timeout", 2)]
     [InlineData("--visibility-timeout 1 --function-timeout 5", "--visibility-timeout", 2)]
     [InlineData("--max-receive-count 0", "--max-receive-count", 2)]
     [InlineData("--queue kafka", "--queue", 2)]
@@ -49,6 +51,26 @@ public sealed class CommandLineTests : IDisposable
         var line = Assert.Single(run.Errors);
         Assert.Contains(option, line, StringComparison.Ordinal);
         Assert.Empty(run.Output);
+    }
+
+    [Theory]
+    [InlineData(2, null, null, true)]
+    [InlineData(3, null, null, false)]
+    [InlineData(1, "500", null, false)]
+    [InlineData(1, null, "500", false)]
+    [InlineData(3, null, "3000", true)]
+    [InlineData(3, "1000", "3000", false)]
+    public void A_function_timeout_within_the_functions_deadline_margin_is_refused(int timeoutSeconds, string? functionEnvMarginMs, string? gatewayEnvMarginMs, bool refused)
+    {
+        var options = new GatewayOptions { FunctionTimeoutSeconds = timeoutSeconds };
+        if (functionEnvMarginMs is not null)
+        {
+            options.FunctionEnvironment["SOCKETRELAY_DEADLINE_MARGIN_MS"] = functionEnvMarginMs;
+        }
+
+        var problems = options.Problems(name => name == "SOCKETRELAY_DEADLINE_MARGIN_MS" ? gatewayEnvMarginMs : null).Select(p => p.ToString()).ToList();
+
+        Assert.Equal(refused, problems.Any(p => p.StartsWith("--function-timeout must be more than the function's deadline safety margin", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -76,8 +98,43 @@ public sealed class CommandLineTests : IDisposable
         var run = await RunAsync("--port", "0", "--runtime-api-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith($"The local gateway could not start: the Lambda Runtime API cannot listen on 127.0.0.1 port {port} (--runtime-api-port)", Assert.Single(run.Errors), StringComparison.Ordinal);
+        Assert.StartsWith($"The local gateway could not start: the Lambda Runtime API cannot listen on 127.0.0.1 port {port} (--runtime-api-port {port}", Assert.Single(run.Errors), StringComparison.Ordinal);
         Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_busy_runtime_api_port_of_a_later_environment_is_the_one_named()
+    {
+        // A free first port whose next port is taken: the message names the taken one.
+        int first;
+        TcpListener occupant;
+        while (true)
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            first = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            occupant = new TcpListener(IPAddress.Loopback, first + 1);
+            try
+            {
+                occupant.Start();
+                break;
+            }
+            catch (SocketException)
+            {
+                occupant.Dispose();
+            }
+        }
+
+        using (occupant)
+        {
+            var run = await RunAsync("--port", "0", "--pollers", "2", "--runtime-api-port", first.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            Assert.Equal(1, run.ExitCode);
+            var line = Assert.Single(run.Errors);
+            Assert.StartsWith($"The local gateway could not start: the Lambda Runtime API cannot listen on 127.0.0.1 port {first + 1} (--runtime-api-port {first} takes 2 consecutive ports", line, StringComparison.Ordinal);
+            Assert.Empty(run.Output);
+        }
     }
 
     [Fact]
@@ -119,6 +176,34 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"The local gateway could not start: --function-binary: no file at {missing}", Assert.Single(run.Errors), StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_function_binary_without_execute_permission_is_one_line_saying_chmod()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var script = Path.Combine(_dataDir, "bootstrap");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var run = await RunAsync("--port", "0", "--function-binary", script);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"The local gateway could not start: --function-binary: {script} is not executable; make it so with: chmod +x {script}", Assert.Single(run.Errors));
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_function_binary_that_is_a_directory_is_one_line_naming_its_option()
+    {
+        Directory.CreateDirectory(_dataDir);
+
+        var run = await RunAsync("--port", "0", "--function-binary", _dataDir);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"The local gateway could not start: --function-binary: {_dataDir} is a directory", Assert.Single(run.Errors), StringComparison.Ordinal);
         Assert.Empty(run.Output);
     }
 
