@@ -24,7 +24,7 @@ public static class LocalRequestGuard
         ArgumentNullException.ThrowIfNull(http);
         if (!LoopbackCallers.IsAllowed(http.Connection.RemoteIpAddress, BoundAddress(http)))
         {
-            return "the developer console answers callers on this machine only";
+            return "/_local/ answers callers on this machine only";
         }
 
         return NamesThisMachine(http)
