@@ -43,7 +43,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         _timedOut = new bool[runtime.EnvironmentCount];
     }
 
-    public string Description => $"child processes of {_binary} ({_supervisors.Count} execution environments)";
+    public string Description => $"child processes of {_binary} ({FunctionEnvironment.Count(_supervisors.Count)})";
 
     /// <summary>Starts one process per execution environment of <paramref name="runtime"/>.</summary>
     /// <param name="binary">The executable; its folder is <c>LAMBDA_TASK_ROOT</c> and the working directory.</param>

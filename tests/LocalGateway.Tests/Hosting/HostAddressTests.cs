@@ -27,6 +27,7 @@ public sealed class HostAddressTests : IDisposable
         var banner = Banner.For(gateway);
         Assert.Contains($"ws://[::1]:{gateway.HttpUrl.Port}", banner, StringComparison.Ordinal);
         Assert.Contains($"http://[::1]:{gateway.HttpUrl.Port}/local/@connections/", banner, StringComparison.Ordinal);
+        Assert.Contains("in-process (1 execution environment)", banner, StringComparison.Ordinal);
         await AssertRepliesAsync(gateway);
     }
 
