@@ -43,6 +43,14 @@ public static class CommandLine
 
     private static readonly HashSet<string> Switches = [.. Options.Select(o => o.Switch)];
 
+    /// <summary>Every key of the <c>Gateway</c> configuration section: one per option, plus <c>DevConsole</c> (no switch).</summary>
+    public static IReadOnlySet<string> ConfigurationKeys { get; } =
+        new HashSet<string>(Options.Select(o => o.Key).Append(nameof(GatewayOptions.DevConsole)), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The environment variable that sets the option with configuration key <paramref name="key"/>, e.g. <c>Gateway__Port</c>.</summary>
+    public static string VariableFor(string key) =>
+        key == FunctionEnvironmentKey ? $"{GatewayOptions.SectionName}__{key}__NAME" : $"{GatewayOptions.SectionName}__{key}";
+
     /// <summary>
     /// The arguments as <c>AddCommandLine</c> takes them: each repeatable <c>--function-env NAME=VALUE</c> (or
     /// <c>--function-env=NAME=VALUE</c>) becomes the key <c>Gateway:FunctionEnvironment:NAME</c>, so every one
@@ -138,15 +146,15 @@ public static class CommandLine
         text.AppendLine();
         text.AppendLine("Usage: dotnet run --project src/LocalGateway -- [options]");
         text.AppendLine();
-        foreach (var (name, _, value, help) in Options)
+        foreach (var (name, key, value, help) in Options)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {name + " " + value,-34} {help}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {name + " " + value,-34} {help} [{VariableFor(key)}]");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  {"--help",-34} this text");
         text.AppendLine();
-        text.AppendLine("Every option can also be set in appsettings.json (section \"Gateway\") or as an environment variable");
-        text.AppendLine("Gateway__<Name> (e.g. Gateway__Port=9000). The function gets the variables Lambda defines, WEBSOCKET_API_ENDPOINT,");
+        text.AppendLine("Every option can also be set in appsettings.json (section \"Gateway\") or as the environment variable in brackets");
+        text.AppendLine("(e.g. Gateway__Port=9000; Gateway__DevConsole=false turns the console off); an unknown Gateway__ name is refused. The function gets the variables Lambda defines, WEBSOCKET_API_ENDPOINT,");
         text.AppendLine("the gateway's SOCKETRELAY_*, POWERTOOLS_* and AWS_LAMBDA_LOG_LEVEL, and each --function-env: not the rest of this shell.");
         return text.ToString();
     }

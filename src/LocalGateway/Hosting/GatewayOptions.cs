@@ -93,6 +93,12 @@ public sealed class GatewayOptions
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(problems);
         var options = new GatewayOptions();
+        foreach (var unknown in section.GetChildren().Where(c => !CommandLine.ConfigurationKeys.Contains(c.Key)))
+        {
+            // A mistyped Gateway__Prot would otherwise be ignored without a word, as a mistyped flag is not.
+            problems.Add(new($"{SectionName}__{unknown.Key}", "is not a setting of the gateway: run with --help for each option's variable"));
+        }
+
         options.Host = section[nameof(Host)] ?? options.Host;
         options.Port = Integer(section, nameof(Port), problems) ?? options.Port;
         options.Stage = section[nameof(Stage)] ?? options.Stage;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
@@ -205,6 +206,34 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"The local gateway could not start: --function-binary: {_dataDir} is a directory", Assert.Single(run.Errors), StringComparison.Ordinal);
         Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_mistyped_Gateway_variable_is_refused_with_one_line_as_a_mistyped_flag_is()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["Gateway__Prot"] = "9000" }, "--port", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("Invalid option: Gateway__Prot is not a setting of the gateway: run with --help for each option's variable.", Assert.Single(run.Errors));
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public void The_help_names_each_options_environment_variable_and_it_sets_the_option()
+    {
+        var help = CommandLine.Help();
+        foreach (var (option, variable) in new[] { ("--function-timeout", "Gateway__FunctionTimeoutSeconds"), ("--visibility-timeout", "Gateway__VisibilityTimeoutSeconds"), ("--function-memory", "Gateway__FunctionMemoryMb"), ("--data-dir", "Gateway__DataDir"), ("--function-env", "Gateway__FunctionEnvironment__NAME") })
+        {
+            Assert.Contains(help.Split('\n'), line => line.TrimStart().StartsWith(option + " ", StringComparison.Ordinal) && line.TrimEnd().EndsWith($"[{variable}]", StringComparison.Ordinal));
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:FunctionTimeoutSeconds"] = "7", ["Gateway:FunctionMemoryMb"] = "512" })
+            .Build();
+        var problems = new List<SocketRelay.Application.Configuration.OptionProblem>();
+        var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+        Assert.Empty(problems);
+        Assert.Equal((7, 512), (options.FunctionTimeoutSeconds, options.FunctionMemoryMb));
     }
 
     [Fact]
