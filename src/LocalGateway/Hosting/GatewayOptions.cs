@@ -219,8 +219,9 @@ public sealed class GatewayOptions
     /// <c>--port must be 0–65535 (was 70000)</c>), including those of the components these settings
     /// configure (faults, the SQS queue).
     /// </summary>
-    /// <param name="gatewayEnvironment">The gateway's own environment, read for the function's
-    /// <c>SOCKETRELAY_DEADLINE_MARGIN_MS</c> when <c>--function-env</c> does not set it; null reads none.</param>
+    /// <param name="gatewayEnvironment">The gateway's own environment, read for the in-process function's
+    /// <c>SOCKETRELAY_DEADLINE_MARGIN_MS</c> when <c>--function-env</c> does not set it; null reads none.
+    /// A <c>--function-binary</c> may be any runtime, whose margin the gateway cannot know: not checked then.</param>
     public IEnumerable<OptionProblem> Problems(Func<string, string?>? gatewayEnvironment = null)
     {
         foreach (var problem in ToFaultOptions().Problems())
@@ -301,7 +302,7 @@ public sealed class GatewayOptions
         {
             yield return new(Switch(nameof(FunctionTimeoutSeconds)), $"must be at least 1 second (was {FunctionTimeoutSeconds})");
         }
-        else if (DeadlineSafetyMarginMs(gatewayEnvironment) is var margin && FunctionTimeoutSeconds * 1000L <= margin)
+        else if (FunctionBinary is null && DeadlineSafetyMarginMs(gatewayEnvironment) is var margin && FunctionTimeoutSeconds * 1000L <= margin)
         {
             yield return new(
                 Switch(nameof(FunctionTimeoutSeconds)),
