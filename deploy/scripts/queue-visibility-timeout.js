@@ -8,13 +8,16 @@
 
 const VISIBILITY_PER_FUNCTION_TIMEOUT = 6;
 const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+// The function starts no message after deadline - DeadlineSafetyMargin (2 s by default, and the
+// deployment does not change it), so a timeout of 2 s or less would never process one.
+const MIN_TIMEOUT_SECONDS = 3;
 const SQS_MAX_VISIBILITY_TIMEOUT_SECONDS = 43200;
 
 function visibilityTimeoutFor(functionTimeout) {
   const seconds = Number(functionTimeout);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
+  if (!Number.isInteger(seconds) || seconds < MIN_TIMEOUT_SECONDS || seconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
     throw new Error(
-      `functionTimeout must be a whole number of seconds from 1 to ${LAMBDA_MAX_TIMEOUT_SECONDS} (Lambda's limit); got '${functionTimeout}'`,
+      `functionTimeout must be a whole number of seconds from ${MIN_TIMEOUT_SECONDS} (more than the function's 2 s deadline safety margin) to ${LAMBDA_MAX_TIMEOUT_SECONDS} (Lambda's limit); got '${functionTimeout}'`,
     );
   }
 

@@ -43,7 +43,7 @@ var problems = new List<OptionProblem>();
 var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
 if (problems.Count == 0)
 {
-    problems.AddRange(options.Problems());
+    problems.AddRange(options.Problems(Environment.GetEnvironmentVariable));
 }
 
 if (problems.Count > 0)

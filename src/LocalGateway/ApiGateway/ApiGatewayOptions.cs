@@ -51,6 +51,13 @@ public sealed partial class ApiGatewayOptions
     /// </summary>
     public bool RestrictManagementToLoopback { get; set; } = true;
 
+    /// <summary>
+    /// The address the gateway is bound to (<c>--host</c>), or null. When it is one non-loopback address,
+    /// a caller from that address counts as this machine for <c>@connections</c> and <c>/_local/</c>
+    /// (see <see cref="LoopbackCallers"/>), and a <c>Host</c> header naming it names this machine.
+    /// </summary>
+    public System.Net.IPAddress? BoundAddress { get; set; }
+
     /// <summary>Injected <c>@connections</c> failures and latency, for testing; off by default.</summary>
     public ConnectionsFaultOptions Faults { get; set; } = new();
 

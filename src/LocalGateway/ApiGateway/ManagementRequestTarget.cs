@@ -39,9 +39,10 @@ internal static class ManagementRequestTarget
     }
 
     /// <summary>Whether a client at <paramref name="remoteAddress"/> may use the management API: anyone when
-    /// <see cref="ApiGatewayOptions.RestrictManagementToLoopback"/> is off, else as <see cref="LoopbackCallers.IsAllowed"/>.</summary>
+    /// <see cref="ApiGatewayOptions.RestrictManagementToLoopback"/> is off, else as <see cref="LoopbackCallers.IsAllowed"/>
+    /// with <see cref="ApiGatewayOptions.BoundAddress"/> (callers on this machine).</summary>
     public static bool IsClientAllowed(IPAddress? remoteAddress, ApiGatewayOptions options) =>
-        !options.RestrictManagementToLoopback || LoopbackCallers.IsAllowed(remoteAddress);
+        !options.RestrictManagementToLoopback || LoopbackCallers.IsAllowed(remoteAddress, options.BoundAddress);
 
     private static (string Path, string Query) Split(string rawTarget)
     {

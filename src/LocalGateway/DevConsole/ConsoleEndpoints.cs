@@ -160,7 +160,8 @@ public static class ConsoleEndpoints
         return Results.Bytes(buffer.ToArray(), "application/json");
     }
 
-    private static IResult Error(int statusCode, string message)
+    /// <summary>An error answer as the docs give it: <c>{"error":"…"}</c>, <c>application/json</c>, with <paramref name="statusCode"/>.</summary>
+    internal static IResult Error(int statusCode, string message)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

@@ -8,6 +8,10 @@ public static class JourneySteps
     public const string Invoked = "invoked";
     public const string Delivered = "delivered";
     public const string Gone = "gone";
+
+    /// <summary>The function did not report the message failed, but no <c>@connections</c> answer for it was
+    /// recorded (after a restart, a redrive, or a post this gateway could not tie to it): done, outcome unknown.</summary>
+    public const string Completed = "completed";
     public const string Failed = "failed";
     public const string Parked = "parked";
     public const string DeadLettered = "dead-lettered";

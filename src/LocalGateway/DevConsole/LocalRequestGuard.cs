@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using SocketRelay.LocalGateway.ApiGateway;
 
 namespace SocketRelay.LocalGateway.DevConsole;
@@ -21,12 +22,14 @@ public static class LocalRequestGuard
     public static string? RefuseRead(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (!LoopbackCallers.IsAllowed(http.Connection.RemoteIpAddress))
+        if (!LoopbackCallers.IsAllowed(http.Connection.RemoteIpAddress, BoundAddress(http)))
         {
-            return "the developer console answers callers on this machine only";
+            return "/_local/ answers callers on this machine only";
         }
 
-        return IsLoopbackHost(http.Request.Host) ? null : "the Host header must name this machine (127.0.0.1, localhost or [::1])";
+        return NamesThisMachine(http)
+            ? null
+            : "the Host header must name this machine (127.0.0.1, localhost, [::1] or the address given to --host)";
     }
 
     /// <summary>Null when the caller may change state (redrive, delete); otherwise why not.</summary>
@@ -55,6 +58,22 @@ public static class LocalRequestGuard
             ? null
             : $"send Content-Type: application/json or an {ConsoleHeader} header: a plain form post is refused";
     }
+
+    /// <summary>Whether a caller at the request's remote address is on this machine (<see cref="LoopbackCallers.IsAllowed"/>).</summary>
+    internal static bool IsFromThisMachine(HttpContext http) => LoopbackCallers.IsAllowed(http.Connection.RemoteIpAddress, BoundAddress(http));
+
+    /// <summary>
+    /// Whether the request's <c>Host</c> names this machine: a loopback name (<see cref="IsLoopbackHost"/>) or,
+    /// written as an IP address, the one non-loopback address the gateway is bound to (<c>--host</c>).
+    /// No other DNS name than <c>localhost</c> is accepted, so a rebound name cannot read the console.
+    /// </summary>
+    internal static bool NamesThisMachine(HttpContext http) =>
+        IsLoopbackHost(http.Request.Host)
+        || (http.Request.Host.HasValue
+            && IPAddress.TryParse(http.Request.Host.Host.Trim('[', ']'), out var named)
+            && LoopbackCallers.IsBoundAddress(named, BoundAddress(http)));
+
+    private static IPAddress? BoundAddress(HttpContext http) => http.RequestServices.GetService<ApiGatewayOptions>()?.BoundAddress;
 
     /// <summary>127.0.0.1 (any 127/8 address), ::1 or localhost, with or without a port.</summary>
     internal static bool IsLoopbackHost(HostString host)

@@ -152,7 +152,7 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
                         bucket.AddLatency(step.At - receivedAt);
                     }
                 }
-                else
+                else if (step.Step != JourneySteps.Completed)
                 {
                     bucket.Failed++;
                 }
@@ -340,6 +340,7 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
             json.WriteNumber("gone", Total(JourneySteps.Gone));
             json.WriteNumber("failed", Total(JourneySteps.Failed));
             json.WriteNumber("parked", Total(JourneySteps.Parked));
+            json.WriteNumber("completed", Total(JourneySteps.Completed));
             json.WriteNumber("deliveredPerSecond", Rate(b => b.Delivered));
             json.WriteEndObject();
             json.WriteStartObject("series");
@@ -371,9 +372,16 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
 
         if (!failed)
         {
-            return status == StatusCodes410
-                ? new JourneyStep(JourneySteps.Gone, postedAt, "the client had left: @connections answered 410 Gone", result.RequestId, null, null, status, attempts)
-                : new JourneyStep(JourneySteps.Delivered, postedAt, "reply sent to the client", result.RequestId, null, null, status, attempts);
+            // Delivered and gone are claimed only from a recorded @connections answer; otherwise the function's own word.
+            return status switch
+            {
+                StatusCodes410 => new JourneyStep(JourneySteps.Gone, postedAt, "the client had left: @connections answered 410 Gone", result.RequestId, null, null, status, attempts),
+                >= 200 and < 300 => new JourneyStep(JourneySteps.Delivered, postedAt, "reply sent to the client", result.RequestId, null, null, status, attempts),
+                { } other => new JourneyStep(
+                    JourneySteps.Completed, answered, $"processed: the function did not report it failed; @connections last answered {other} {ReasonPhrases.GetReasonPhrase(other)}", result.RequestId, null, null, status, attempts),
+                null => new JourneyStep(
+                    JourneySteps.Completed, answered, "processed: the function did not report it failed (no @connections status recorded)", result.RequestId, null, null, null, null),
+            };
         }
 
         if (status is { } code && code is >= 400 and < 500 && code is not 410 and not 429)

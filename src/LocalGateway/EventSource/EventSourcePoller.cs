@@ -70,7 +70,14 @@ public sealed partial class EventSourcePoller(
         var all = messages.Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
         if (result.Outcome != InvocationOutcome.Response)
         {
-            LogInvocationFailed(result.RequestId, result.Outcome, result.ErrorType, messages.Count);
+            if (result.ErrorType is { } errorType)
+            {
+                LogInvocationFailed(result.RequestId, result.Outcome, errorType, messages.Count);
+            }
+            else
+            {
+                LogInvocationEnded(result.RequestId, result.Outcome, messages.Count);
+            }
             return all;
         }
 
@@ -84,8 +91,11 @@ public sealed partial class EventSourcePoller(
         return verdict.FailedMessageIds;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome} {errorType}: all {count} messages will be received again after the visibility timeout")]
-    private partial void LogInvocationFailed(string requestId, InvocationOutcome outcome, string? errorType, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome} ({errorType}): all {count} messages will be received again after the visibility timeout")]
+    private partial void LogInvocationFailed(string requestId, InvocationOutcome outcome, string errorType, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome}: all {count} messages will be received again after the visibility timeout")]
+    private partial void LogInvocationEnded(string requestId, InvocationOutcome outcome, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} returned an invalid batch response: {problem}. As Lambda does, the whole batch failed: all {count} messages will be received again after the visibility timeout")]
     private partial void LogInvalidResponse(string requestId, string problem, int count);

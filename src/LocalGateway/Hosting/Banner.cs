@@ -16,7 +16,7 @@ internal static class Banner
 
         if (options.Host is not ("127.0.0.1" or "::1" or "localhost"))
         {
-            yield return $"WARNING: bound to {options.Host}: the WebSocket API is reachable from the network. The @connections and /_local APIs still answer loopback callers only.";
+            yield return $"WARNING: bound to {options.Host}: the WebSocket API is reachable from the network. The @connections and /_local APIs still answer callers on this machine only.";
         }
     }
 

@@ -8,21 +8,21 @@ public static class CommandLine
 {
     private static readonly (string Switch, string Key, string Value, string Help)[] Options =
     [
-        ("--host", "Host", "ADDRESS", "address or name to bind (default 127.0.0.1; anything but loopback exposes the gateway)"),
+        ("--host", "Host", "ADDRESS", "address or name to bind (default 127.0.0.1; anything but loopback exposes the gateway; the function and console use this address, 127.0.0.1 for 0.0.0.0 or ::)"),
         ("--port", "Port", "PORT", "WebSocket API at / and /{stage}, @connections API at /{stage}/@connections/{id}, status at /_local/ (default 8080)"),
         ("--stage", "Stage", "NAME", "the API's stage: @connections path and the function's WEBSOCKET_API_ENDPOINT (default local)"),
         ("--access-key-id", "AccessKeyId", "KEY", "the function's AWS_ACCESS_KEY_ID, the only key @connections accepts SigV4 signatures from (default " + ApiGateway.ConnectionsApiCredentials.DefaultAccessKeyId + ")"),
         ("--secret-access-key", "SecretAccessKey", "SECRET", "the function's AWS_SECRET_ACCESS_KEY, checked by @connections (default " + ApiGateway.ConnectionsApiCredentials.DefaultSecretAccessKey + ")"),
         ("--data-dir", "DataDir", "DIR", "where the durable queue lives (default ./.socketrelay)"),
-        ("--runtime-api-port", "RuntimeApiPort", "PORT", "loopback port of the local Lambda Runtime API of the first execution environment; the next ones take the ports after it (default: free ports)"),
-        ("--function-binary", "FunctionBinary", "PATH", "run this executable (a bootstrap, any language) as the function, one child process per execution environment"),
+        ("--runtime-api-port", "RuntimeApiPort", "PORT", "loopback port of the local Lambda Runtime API of the first execution environment; the next ones take the ports after it: --pollers N needs N consecutive free ports (default: free ports)"),
+        ("--function-binary", "FunctionBinary", "PATH", "run this executable (a bootstrap, any language; chmod +x) as the function, one child process per execution environment"),
         ("--handler", "Handler", "NAME", "the function's handler, given to it as _HANDLER, e.g. index.handler for Node.js (default bootstrap)"),
         ("--function-env", FunctionEnvironmentKey, "NAME=VALUE", "a variable of the function's configuration; repeat for more (overrides appsettings.json)"),
         ("--queue", "Queue", "sqlite|sqs", "queue backend (default sqlite)"),
         ("--sqs-queue-url", "SqsQueueUrl", "URL", "the FIFO queue for --queue sqs"),
         ("--sqs-service-url", "SqsServiceUrl", "URL", "an SQS-compatible endpoint for --queue sqs (default: AWS)"),
         ("--pollers", "Pollers", "N", "concurrent event-source pollers, each with its own function environment (default 4)"),
-        ("--function-timeout", "FunctionTimeoutSeconds", "SECONDS", "function timeout per event (default 10)"),
+        ("--function-timeout", "FunctionTimeoutSeconds", "SECONDS", "function timeout per event (default 10); in-process it must exceed the function's deadline safety margin, SOCKETRELAY_DEADLINE_MARGIN_MS (2000 ms unless set with --function-env)"),
         ("--function-name", "FunctionName", "NAME", "the function's name in its ARN, environment and log lines (default socketrelay-local)"),
         ("--function-memory", "FunctionMemoryMb", "MB", "memory the function is told it has, 128-10240 (default 256, as deployed)"),
         ("--region", "Region", "REGION", "AWS region of every ARN, the SQS events, the function's AWS_REGION, @connections' SigV4 scope and --queue sqs (default us-east-1)"),
@@ -42,6 +42,14 @@ public static class CommandLine
         Options.Where(o => o.Key != FunctionEnvironmentKey).ToDictionary(o => o.Switch, o => $"{GatewayOptions.SectionName}:{o.Key}", StringComparer.Ordinal);
 
     private static readonly HashSet<string> Switches = [.. Options.Select(o => o.Switch)];
+
+    /// <summary>Every key of the <c>Gateway</c> configuration section: one per option, plus <c>DevConsole</c> (no switch).</summary>
+    public static IReadOnlySet<string> ConfigurationKeys { get; } =
+        new HashSet<string>(Options.Select(o => o.Key).Append(nameof(GatewayOptions.DevConsole)), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The environment variable that sets the option with configuration key <paramref name="key"/>, e.g. <c>Gateway__Port</c>.</summary>
+    public static string VariableFor(string key) =>
+        key == FunctionEnvironmentKey ? $"{GatewayOptions.SectionName}__{key}__NAME" : $"{GatewayOptions.SectionName}__{key}";
 
     /// <summary>
     /// The arguments as <c>AddCommandLine</c> takes them: each repeatable <c>--function-env NAME=VALUE</c> (or
@@ -138,15 +146,15 @@ public static class CommandLine
         text.AppendLine();
         text.AppendLine("Usage: dotnet run --project src/LocalGateway -- [options]");
         text.AppendLine();
-        foreach (var (name, _, value, help) in Options)
+        foreach (var (name, key, value, help) in Options)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {name + " " + value,-34} {help}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {name + " " + value,-34} {help} [{VariableFor(key)}]");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  {"--help",-34} this text");
         text.AppendLine();
-        text.AppendLine("Every option can also be set in appsettings.json (section \"Gateway\") or as an environment variable");
-        text.AppendLine("Gateway__<Name> (e.g. Gateway__Port=9000). The function gets the variables Lambda defines, WEBSOCKET_API_ENDPOINT,");
+        text.AppendLine("Every option can also be set in appsettings.json (section \"Gateway\") or as the environment variable in brackets");
+        text.AppendLine("(e.g. Gateway__Port=9000; Gateway__DevConsole=false turns the console off); an unknown Gateway__ name is refused. The function gets the variables Lambda defines, WEBSOCKET_API_ENDPOINT,");
         text.AppendLine("the gateway's SOCKETRELAY_*, POWERTOOLS_* and AWS_LAMBDA_LOG_LEVEL, and each --function-env: not the rest of this shell.");
         return text.ToString();
     }

@@ -41,16 +41,21 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The account, region and function every ARN, header and log line of this gateway names.</summary>
     public LocalIdentity Identity { get; }
 
-    /// <summary>The HTTP base address actually bound (the port is resolved when 0 was asked).</summary>
+    /// <summary>
+    /// The HTTP base address a client on this machine reaches the gateway at: the bound address with the port
+    /// resolved when 0 was asked; <c>127.0.0.1</c> for a wildcard bind (<c>0.0.0.0</c>, <c>::</c>), <c>[::1]</c> for
+    /// <c>::1</c>, else the address given to <c>--host</c> (IPv6 in brackets).
+    /// </summary>
     public Uri HttpUrl { get; private set; } = null!;
 
     public Uri WebSocketUrl => new UriBuilder(HttpUrl) { Scheme = "ws" }.Uri;
 
     /// <summary>
-    /// The management endpoint with the stage, on loopback: <c>http://127.0.0.1:{port}/{stage}</c>, what the
-    /// function gets as <c>WEBSOCKET_API_ENDPOINT</c> (as in AWS, <c>/@connections/{id}</c> goes after it).
+    /// The management endpoint with the stage on <see cref="HttpUrl"/>'s address, e.g. <c>http://127.0.0.1:{port}/{stage}</c>
+    /// or <c>http://[::1]:{port}/{stage}</c>: what the function gets as <c>WEBSOCKET_API_ENDPOINT</c> (as in AWS,
+    /// <c>/@connections/{id}</c> goes after it). Always an address the gateway listens on.
     /// </summary>
-    public Uri ConnectionsEndpoint => new UriBuilder(HttpUrl) { Host = "127.0.0.1", Path = "/" + Options.Stage }.Uri;
+    public Uri ConnectionsEndpoint => new UriBuilder(HttpUrl) { Path = "/" + Options.Stage }.Uri;
 
     public string RuntimeApiAddress => _runtime?.Address ?? "";
 
@@ -67,12 +72,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <exception cref="InvalidOptionsException">The options are invalid; it lists every problem by switch.</exception>
     /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked or unusable data directory,
-    /// missing function binary, invalid function environment); the message says which option or variable to change.</exception>
+    /// missing, non-executable or directory function binary, invalid function environment); the message says which option or variable to change.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
         ArgumentNullException.ThrowIfNull(options);
-        InvalidOptionsException.ThrowIfAny(nameof(GatewayOptions), options.Problems());
+        InvalidOptionsException.ThrowIfAny(nameof(GatewayOptions), options.Problems(environment));
 
         var host = new GatewayHost(options);
         try
@@ -122,7 +127,11 @@ public sealed class GatewayHost : IAsyncDisposable
         // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
-        builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api => Options.ConfigureApiGateway(api, Identity));
+        builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api =>
+        {
+            Options.ConfigureApiGateway(api, Identity);
+            api.BoundAddress = address;
+        });
         _app = builder.Build();
         _app.UseApiGateway();
         var registry = _app.Services.GetRequiredService<ConnectionRegistry>();
@@ -152,8 +161,7 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
-            throw new GatewayStartException(
-                $"the Lambda Runtime API cannot listen on 127.0.0.1 port {Options.RuntimeApiPort} (--runtime-api-port): {ex.InnerException?.Message ?? ex.Message}; choose another port, or 0 for a free one", ex);
+            throw new GatewayStartException(RuntimeApiPortProblem(Options.RuntimeApiPort, Options.Pollers, ex.InnerException?.Message ?? ex.Message), ex);
         }
 
         _runtime.FunctionArn = Identity.FunctionArn;
@@ -166,7 +174,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 ? ChildProcessFunctionHost.Start(binary, _runtime, functionEnvironment, functionLogs, _app.Services.GetRequiredService<ILogger<ChildProcessFunctionHost>>())
                 : InProcessFunctionHost.Start(_runtime, functionEnvironment, functionLogs);
         }
-        catch (FileNotFoundException ex)
+        catch (Exception ex) when (ex is FileNotFoundException or UnauthorizedAccessException)
         {
             throw new GatewayStartException(ex.Message, ex);
         }
@@ -187,6 +195,36 @@ public sealed class GatewayHost : IAsyncDisposable
         var pollerLogger = _app.Services.GetRequiredService<ILogger<EventSourcePoller>>();
         _pollers = [.. Enumerable.Range(0, Options.Pollers).Select(_ =>
             Task.Run(() => new EventSourcePoller(_queue, _runtime, eventSource, pollerLogger, observer).RunAsync(_stopping.Token)))];
+    }
+
+    /// <summary>
+    /// Why the Runtime API could not listen, naming the port that is taken: <c>--runtime-api-port N</c> takes
+    /// <paramref name="environments"/> consecutive loopback ports from N, one per execution environment.
+    /// </summary>
+    internal static string RuntimeApiPortProblem(int firstPort, int environments, string reason)
+    {
+        var ports = firstPort == 0 ? [] : Enumerable.Range(firstPort, environments).Where(p => p <= IPEndPoint.MaxPort).ToList();
+        var busy = ports.Where(IsTaken).ToList();
+        var named = busy.Count == 0 ? firstPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Join(", ", busy);
+        var range = environments == 1 || firstPort == 0
+            ? ""
+            : $" takes {environments} consecutive ports, {firstPort}–{firstPort + environments - 1}, one per execution environment (--pollers)";
+        return $"the Lambda Runtime API cannot listen on 127.0.0.1 port {named} (--runtime-api-port {firstPort}{range}): {reason}; "
+            + "choose a first port whose next ones are free too, or 0 for free ports";
+    }
+
+    private static bool IsTaken(int port)
+    {
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return false;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
     }
 
     /// <summary>

@@ -93,6 +93,12 @@ public sealed class GatewayOptions
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(problems);
         var options = new GatewayOptions();
+        foreach (var unknown in section.GetChildren().Where(c => !CommandLine.ConfigurationKeys.Contains(c.Key)))
+        {
+            // A mistyped Gateway__Prot would otherwise be ignored without a word, as a mistyped flag is not.
+            problems.Add(new($"{SectionName}__{unknown.Key}", "is not a setting of the gateway: run with --help for each option's variable"));
+        }
+
         options.Host = section[nameof(Host)] ?? options.Host;
         options.Port = Integer(section, nameof(Port), problems) ?? options.Port;
         options.Stage = section[nameof(Stage)] ?? options.Stage;
@@ -213,7 +219,10 @@ public sealed class GatewayOptions
     /// <c>--port must be 0–65535 (was 70000)</c>), including those of the components these settings
     /// configure (faults, the SQS queue).
     /// </summary>
-    public IEnumerable<OptionProblem> Problems()
+    /// <param name="gatewayEnvironment">The gateway's own environment, read for the in-process function's
+    /// <c>SOCKETRELAY_DEADLINE_MARGIN_MS</c> when <c>--function-env</c> does not set it; null reads none.
+    /// A <c>--function-binary</c> may be any runtime, whose margin the gateway cannot know: not checked then.</param>
+    public IEnumerable<OptionProblem> Problems(Func<string, string?>? gatewayEnvironment = null)
     {
         foreach (var problem in ToFaultOptions().Problems())
         {
@@ -293,6 +302,12 @@ public sealed class GatewayOptions
         {
             yield return new(Switch(nameof(FunctionTimeoutSeconds)), $"must be at least 1 second (was {FunctionTimeoutSeconds})");
         }
+        else if (FunctionBinary is null && DeadlineSafetyMarginMs(gatewayEnvironment) is var margin && FunctionTimeoutSeconds * 1000L <= margin)
+        {
+            yield return new(
+                Switch(nameof(FunctionTimeoutSeconds)),
+                $"must be more than the function's deadline safety margin, {margin} ms (SOCKETRELAY_DEADLINE_MARGIN_MS; lower it with --function-env), or no message ever starts (was {FunctionTimeoutSeconds} s)");
+        }
 
         if (VisibilityTimeoutSeconds < FunctionTimeoutSeconds)
         {
@@ -303,6 +318,20 @@ public sealed class GatewayOptions
         {
             yield return new(Switch(nameof(MaxReceiveCount)), $"must be 1–1000 (was {MaxReceiveCount})");
         }
+    }
+
+    /// <summary>
+    /// The function's <c>DeadlineSafetyMargin</c> in ms, as the function will read it: <c>SOCKETRELAY_DEADLINE_MARGIN_MS</c>
+    /// from <c>--function-env</c>, else from the gateway's environment (passed through), else the default, 2000 ms.
+    /// A value that is not a whole number counts as the default here; the function refuses it at start.
+    /// </summary>
+    internal long DeadlineSafetyMarginMs(Func<string, string?>? gatewayEnvironment)
+    {
+        const string name = "SOCKETRELAY_DEADLINE_MARGIN_MS";
+        var text = FunctionEnvironment.TryGetValue(name, out var configured) ? configured : gatewayEnvironment?.Invoke(name);
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? ms
+            : (long)new Application.Batches.BatchProcessingOptions().DeadlineSafetyMargin.TotalMilliseconds;
     }
 
     private static string Switch(string property) => CommandLine.SwitchFor(property);

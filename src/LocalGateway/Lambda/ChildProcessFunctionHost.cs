@@ -43,20 +43,31 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         _timedOut = new bool[runtime.EnvironmentCount];
     }
 
-    public string Description => $"child processes of {_binary} ({_supervisors.Count} execution environments)";
+    public string Description => $"child processes of {_binary} ({FunctionEnvironment.Count(_supervisors.Count)})";
 
     /// <summary>Starts one process per execution environment of <paramref name="runtime"/>.</summary>
     /// <param name="binary">The executable; its folder is <c>LAMBDA_TASK_ROOT</c> and the working directory.</param>
     /// <param name="environment">The function's variables (<see cref="FunctionEnvironment.For"/>); each process also gets its Runtime API and log stream.</param>
     /// <exception cref="FileNotFoundException">The binary does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory, or a file without an execute permission bit.</exception>
     public static ChildProcessFunctionHost Start(
         string binary, LocalRuntimeApi runtime, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         var path = Path.GetFullPath(binary);
+        if (Directory.Exists(path))
+        {
+            throw new UnauthorizedAccessException($"--function-binary: {path} is a directory; give the executable in it (the published bootstrap), e.g. {Path.Combine(path, "bootstrap")}");
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"--function-binary: no file at {path}; publish one with: dotnet publish src/Lambda -c Release -r linux-x64 -o artifacts/lambda", path);
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        {
+            throw new UnauthorizedAccessException($"--function-binary: {path} is not executable; make it so with: chmod +x {path}");
         }
 
         var host = new ChildProcessFunctionHost(path, environment, runtime, logOutput, logger);

@@ -160,6 +160,10 @@ public static partial class FunctionEnvironment
         }
     }
 
+    /// <summary>"1 execution environment", "4 execution environments": for the banner's function line.</summary>
+    internal static string Count(int environments) =>
+        environments == 1 ? "1 execution environment" : $"{environments} execution environments";
+
     private static readonly string[] PassedThrough =
     [
         "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_LEVEL",

@@ -36,7 +36,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
         _current = new Instance?[environments];
     }
 
-    public string Description => $"in-process ({_current.Length} execution environments)";
+    public string Description => $"in-process ({FunctionEnvironment.Count(_current.Length)})";
 
     /// <summary>One environment per execution environment of <paramref name="runtime"/>, each replaced when its invocation times out.</summary>
     /// <param name="environment">The function's variables (<see cref="FunctionEnvironment.For"/>); each environment also gets its Runtime API and log stream.</param>

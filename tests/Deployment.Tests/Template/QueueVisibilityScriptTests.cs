@@ -6,7 +6,7 @@ namespace SocketRelay.Deployment.Tests.Template;
 public sealed class QueueVisibilityScriptTests
 {
     [Theory]
-    [InlineData("1", "6")]
+    [InlineData("3", "18")]
     [InlineData("30", "180")]
     [InlineData("900", "5400")]
     public async Task The_visibility_timeout_is_six_function_timeouts(string functionTimeout, string visibilityTimeout)
@@ -16,14 +16,16 @@ public sealed class QueueVisibilityScriptTests
 
     [Theory]
     [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("2")]
     [InlineData("901")]
     [InlineData("2.5")]
     [InlineData("thirty")]
-    public async Task A_function_timeout_Lambda_refuses_stops_the_packaging_with_the_limit(string functionTimeout)
+    public async Task A_function_timeout_Lambda_refuses_or_within_the_deadline_margin_stops_the_packaging_with_the_limits(string functionTimeout)
     {
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(functionTimeout));
 
-        Assert.Contains("functionTimeout must be a whole number of seconds from 1 to 900", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("functionTimeout must be a whole number of seconds from 3 (more than the function's 2 s deadline safety margin) to 900", failure.Message, StringComparison.Ordinal);
     }
 
     private static Task<string> RunAsync(string functionTimeout) => ChildProcess.RunAsync(

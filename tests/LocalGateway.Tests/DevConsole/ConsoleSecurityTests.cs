@@ -39,7 +39,10 @@ public sealed class ConsoleSecurityTests(GatewayFixture fixture) : IClassFixture
         using var response = await SendAsync(HttpMethod.Get, path, request => request.Headers.Host = $"attacker.example:{Port}");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.DoesNotContain("<script", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script", body, StringComparison.Ordinal);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("the Host header must name this machine", System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,6 +134,7 @@ public sealed class ConsoleSecurityTests(GatewayFixture fixture) : IClassFixture
             request.Headers.Host = $"127.0.0.1:{gateway.Host.HttpUrl.Port}";
             using var response = await http.SendAsync(request);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("""{"error":"/_local/ answers callers on this machine only"}""", await response.Content.ReadAsStringAsync());
         }
     }
 

@@ -48,6 +48,34 @@ public sealed class PipelineRecorderTests
         Assert.Equal(reportedFailed, recorder.LastFailure("m1")?.StartsWith($"@connections answered {status}", StringComparison.Ordinal) ?? false);
     }
 
+    [Theory]
+    [InlineData(false, "completed")]
+    [InlineData(true, "failed")]
+    public void Without_a_recorded_connections_answer_the_console_claims_neither_delivered_nor_gone(bool reportedFailed, string outcome)
+    {
+        // As after a restart or a redrive: the message is first seen at its receive, and no @connections answer is tied to it.
+        var recorder = new PipelineRecorder(_time);
+        recorder.BatchInvoked([Received("m1", "c", "r")], Result("inv"), _time.GetUtcNow(), reportedFailed ? new HashSet<string> { "m1" } : []);
+
+        var journey = Messages(recorder).Single();
+        Assert.Equal(outcome, journey.GetProperty("status").GetString());
+        if (!reportedFailed)
+        {
+            Assert.Contains("no @connections status recorded", Steps(journey)[^1].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_message_the_function_did_not_report_failed_after_a_413_is_not_shown_delivered()
+    {
+        var recorder = new PipelineRecorder(_time);
+        recorder.MessageQueued("c", "r", "g", "b", new SendResult("m1", "1", false), 0, 0);
+        recorder.PostedToConnection("c", "r", 413);
+        recorder.BatchInvoked([Received("m1", "c", "r")], Result("inv"), _time.GetUtcNow(), new HashSet<string>());
+
+        Assert.Equal("completed", Messages(recorder).Single().GetProperty("status").GetString());
+    }
+
     [Fact]
     public void A_timed_out_invocation_fails_every_message_and_the_reason_says_so()
     {

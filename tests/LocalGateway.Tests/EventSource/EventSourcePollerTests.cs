@@ -178,6 +178,8 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         var stats = await _queue.GetStatsAsync(CancellationToken.None);
         Assert.Equal(0, stats.Completed);
         Assert.Equal(1, stats.InFlight);
+        var log = Assert.Single(_gatewayLog.Entries, e => e.Message.StartsWith("Invocation ", StringComparison.Ordinal)).Message;
+        Assert.Matches("^Invocation \\S+ ended TimedOut: all 1 messages will be received again after the visibility timeout$", log);
     }
 
     /// <summary>Sends a1 (group a) and b1 (group b), lets the function answer with <paramref name="body"/> (ids written

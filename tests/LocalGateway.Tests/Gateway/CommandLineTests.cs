@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
@@ -29,6 +30,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--runtime-api-port x", "--runtime-api-port", 2)]
     [InlineData("--pollers 0", "--pollers", 2)]
     [InlineData("--function-timeout 1.5", "--function-timeout", 2)]
+    [InlineData("--function-timeout 1", "--function-timeout", 2)]
+    [InlineData("--function-timeout 2", "--function-timeout", 2)]
     [InlineData("--visibility-timeout 1 --function-timeout 5", "--visibility-timeout", 2)]
     [InlineData("--max-receive-count 0", "--max-receive-count", 2)]
     [InlineData("--queue kafka", "--queue", 2)]
@@ -49,6 +52,30 @@ public sealed class CommandLineTests : IDisposable
         var line = Assert.Single(run.Errors);
         Assert.Contains(option, line, StringComparison.Ordinal);
         Assert.Empty(run.Output);
+    }
+
+    [Theory]
+    [InlineData(2, null, null, true)]
+    [InlineData(3, null, null, false)]
+    [InlineData(1, "500", null, false)]
+    [InlineData(1, null, "500", false)]
+    [InlineData(3, null, "3000", true)]
+    [InlineData(3, "1000", "3000", false)]
+    public void A_function_timeout_within_the_functions_deadline_margin_is_refused(int timeoutSeconds, string? functionEnvMarginMs, string? gatewayEnvMarginMs, bool refused)
+    {
+        var options = new GatewayOptions { FunctionTimeoutSeconds = timeoutSeconds };
+        if (functionEnvMarginMs is not null)
+        {
+            options.FunctionEnvironment["SOCKETRELAY_DEADLINE_MARGIN_MS"] = functionEnvMarginMs;
+        }
+
+        var problems = options.Problems(name => name == "SOCKETRELAY_DEADLINE_MARGIN_MS" ? gatewayEnvMarginMs : null).Select(p => p.ToString()).ToList();
+
+        Assert.Equal(refused, problems.Any(p => p.StartsWith("--function-timeout must be more than the function's deadline safety margin", StringComparison.Ordinal)));
+
+        // A --function-binary may be any runtime: its margin is its own, so the gateway does not guess it.
+        options.FunctionBinary = "bootstrap";
+        Assert.DoesNotContain(options.Problems(_ => null), p => p.ToString().Contains("deadline safety margin", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,8 +103,43 @@ public sealed class CommandLineTests : IDisposable
         var run = await RunAsync("--port", "0", "--runtime-api-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith($"The local gateway could not start: the Lambda Runtime API cannot listen on 127.0.0.1 port {port} (--runtime-api-port)", Assert.Single(run.Errors), StringComparison.Ordinal);
+        Assert.StartsWith($"The local gateway could not start: the Lambda Runtime API cannot listen on 127.0.0.1 port {port} (--runtime-api-port {port}", Assert.Single(run.Errors), StringComparison.Ordinal);
         Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_busy_runtime_api_port_of_a_later_environment_is_the_one_named()
+    {
+        // A free first port whose next port is taken: the message names the taken one.
+        int first;
+        TcpListener occupant;
+        while (true)
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            first = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            occupant = new TcpListener(IPAddress.Loopback, first + 1);
+            try
+            {
+                occupant.Start();
+                break;
+            }
+            catch (SocketException)
+            {
+                occupant.Dispose();
+            }
+        }
+
+        using (occupant)
+        {
+            var run = await RunAsync("--port", "0", "--pollers", "2", "--runtime-api-port", first.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            Assert.Equal(1, run.ExitCode);
+            var line = Assert.Single(run.Errors);
+            Assert.StartsWith($"The local gateway could not start: the Lambda Runtime API cannot listen on 127.0.0.1 port {first + 1} (--runtime-api-port {first} takes 2 consecutive ports", line, StringComparison.Ordinal);
+            Assert.Empty(run.Output);
+        }
     }
 
     [Fact]
@@ -120,6 +182,62 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"The local gateway could not start: --function-binary: no file at {missing}", Assert.Single(run.Errors), StringComparison.Ordinal);
         Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_function_binary_without_execute_permission_is_one_line_saying_chmod()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var script = Path.Combine(_dataDir, "bootstrap");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var run = await RunAsync("--port", "0", "--function-binary", script);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"The local gateway could not start: --function-binary: {script} is not executable; make it so with: chmod +x {script}", Assert.Single(run.Errors));
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_function_binary_that_is_a_directory_is_one_line_naming_its_option()
+    {
+        Directory.CreateDirectory(_dataDir);
+
+        var run = await RunAsync("--port", "0", "--function-binary", _dataDir);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"The local gateway could not start: --function-binary: {_dataDir} is a directory", Assert.Single(run.Errors), StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_mistyped_Gateway_variable_is_refused_with_one_line_as_a_mistyped_flag_is()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["Gateway__Prot"] = "9000" }, "--port", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("Invalid option: Gateway__Prot is not a setting of the gateway: run with --help for each option's variable.", Assert.Single(run.Errors));
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public void The_help_names_each_options_environment_variable_and_it_sets_the_option()
+    {
+        var help = CommandLine.Help();
+        foreach (var (option, variable) in new[] { ("--function-timeout", "Gateway__FunctionTimeoutSeconds"), ("--visibility-timeout", "Gateway__VisibilityTimeoutSeconds"), ("--function-memory", "Gateway__FunctionMemoryMb"), ("--data-dir", "Gateway__DataDir"), ("--function-env", "Gateway__FunctionEnvironment__NAME") })
+        {
+            Assert.Contains(help.Split('\n'), line => line.TrimStart().StartsWith(option + " ", StringComparison.Ordinal) && line.TrimEnd().EndsWith($"[{variable}]", StringComparison.Ordinal));
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:FunctionTimeoutSeconds"] = "7", ["Gateway:FunctionMemoryMb"] = "512" })
+            .Build();
+        var problems = new List<SocketRelay.Application.Configuration.OptionProblem>();
+        var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+        Assert.Empty(problems);
+        Assert.Equal((7, 512), (options.FunctionTimeoutSeconds, options.FunctionMemoryMb));
     }
 
     [Fact]
