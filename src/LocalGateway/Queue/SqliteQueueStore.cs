@@ -11,14 +11,18 @@ namespace SocketRelay.LocalGateway.Queue;
 /// </summary>
 internal sealed class SqliteQueueStore : IDisposable
 {
-    /// <summary>One open group's next messages after <c>$after</c>, oldest first: a receive's only read of <c>messages</c>.</summary>
-    internal const string SelectGroupMessagesSql = """
-        SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, first_received_at, receive_count
-        FROM messages
-        WHERE group_id = $group AND sequence > $after
-        ORDER BY sequence
-        LIMIT $limit;
-        """;
+    /// <summary>
+    /// The next messages of up to ten open groups (<c>$g0</c>…<c>$g9</c>, each after <c>$a0</c>…<c>$a9</c>;
+    /// an unused slot's group is NULL and matches nothing), oldest first: a receive's only read of
+    /// <c>messages</c>, one execution however many groups it reads. Each slot is a range of the
+    /// <c>(group_id, sequence)</c> index cut off at <c>$limit</c> rows, so a long backlog in any group costs nothing.
+    /// </summary>
+    internal static readonly string SelectGroupMessagesSql = string.Join(
+        "\nUNION ALL\n",
+        Enumerable.Range(0, SqliteFifoQueue.MaxMessagesPerReceive).Select(slot =>
+            $"SELECT * FROM (SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, first_received_at, receive_count " +
+            $"FROM messages WHERE group_id = $g{slot} AND sequence > $a{slot} ORDER BY sequence LIMIT $limit)"))
+        + "\nORDER BY sequence LIMIT $limit;";
 
     /// <summary>A group's next head after <c>$after</c> left the queue.</summary>
     internal const string NextInGroupSql = "SELECT sequence FROM messages WHERE group_id = $group AND sequence > $after ORDER BY sequence LIMIT 1;";
@@ -64,7 +68,9 @@ internal sealed class SqliteQueueStore : IDisposable
 
         // One open group's next messages, through the (group_id, sequence) index: which groups are
         // open, and in what order, is the index's business (MessageGroupIndex).
-        _selectGroupMessages = Prepare(SelectGroupMessagesSql, "$group", "$after", "$limit");
+        _selectGroupMessages = Prepare(
+            SelectGroupMessagesSql,
+            [.. Enumerable.Range(0, SqliteFifoQueue.MaxMessagesPerReceive).SelectMany(slot => new[] { $"$g{slot}", $"$a{slot}" }), "$limit"]);
         _nextInGroup = Prepare(NextInGroupSql, "$group", "$after");
         _deliver = Prepare(
             "UPDATE messages SET receive_count = receive_count + 1, first_received_at = COALESCE(first_received_at, $now), visible_at = $visibleAt, receipt_handle = $handle, receive_batch = $batch WHERE sequence = $sequence;",
@@ -290,15 +296,18 @@ internal sealed class SqliteQueueStore : IDisposable
 
     /// <summary>
     /// The next <paramref name="limit"/> messages in queue order among the groups open to receive
-    /// <paramref name="batch"/>, after what it already handed out. Groups come in head order, so once
-    /// <paramref name="limit"/> candidates are known, a group whose head is later cannot add one.
+    /// <paramref name="batch"/>, after what it already handed out. A group this receive has not taken
+    /// from yet starts at its head, so they can only come from the first <paramref name="limit"/> such
+    /// groups in head order, or from a group it already took from (at most one per message handed out,
+    /// so all of them fit the ten slots with the others). One read of those groups finds them.
     /// </summary>
     private List<Candidate> ReadCandidates(long now, long batch, int limit)
     {
-        var candidates = new List<Candidate>(limit);
+        var parameters = _selectGroupMessages.Parameters;
+        var (slot, untouched) = (0, 0);
         foreach (var group in _groups.InQueueOrder)
         {
-            if (candidates.Count == limit && group.Head > candidates[^1].Sequence)
+            if (untouched == limit || slot == SqliteFifoQueue.MaxMessagesPerReceive)
             {
                 break;
             }
@@ -308,21 +317,27 @@ internal sealed class SqliteQueueStore : IDisposable
                 continue;
             }
 
-            using (var reader = Run(_selectGroupMessages, group.Id, group.HandedOutIn(batch), limit).ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    candidates.Add(new Candidate(
-                        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                        reader.GetString(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.GetInt32(8)));
-                }
-            }
+            var handedOut = group.HandedOutIn(batch);
+            untouched += handedOut == 0 ? 1 : 0;
+            parameters[2 * slot].Value = group.Id;
+            parameters[(2 * slot) + 1].Value = handedOut;
+            slot++;
+        }
 
-            candidates.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-            if (candidates.Count > limit)
-            {
-                candidates.RemoveRange(limit, candidates.Count - limit);
-            }
+        for (var unused = slot; unused < SqliteFifoQueue.MaxMessagesPerReceive; unused++)
+        {
+            parameters[2 * unused].Value = DBNull.Value;
+            parameters[(2 * unused) + 1].Value = 0L;
+        }
+
+        parameters[^1].Value = limit;
+        var candidates = new List<Candidate>(limit);
+        using var reader = _selectGroupMessages.ExecuteReader();
+        while (reader.Read())
+        {
+            candidates.Add(new Candidate(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.GetInt32(8)));
         }
 
         return candidates;
