@@ -1,9 +1,9 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 using SocketRelay.LocalGateway.Tests.Gateway;
 using SocketRelay.LocalGateway.Tests.Reliability;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.DevConsole;
 
@@ -115,11 +115,7 @@ public sealed class ConsoleSecurityTests(GatewayFixture fixture) : IClassFixture
     [Fact]
     public async Task A_caller_from_another_machine_is_refused_even_when_it_claims_a_loopback_Host()
     {
-        var address = NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        var address = LocalNetwork.FirstLanAddress();
         if (address is null)
         {
             return; // No other address to call from: a machine without a network cannot be reached from one either.

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using SocketRelay.Infrastructure.Serialization;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Tests.Gateway;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Hosting;
 
@@ -34,11 +34,7 @@ public sealed class HostAddressTests : IDisposable
     [Fact]
     public async Task Bound_to_a_LAN_address_the_function_replies_and_the_console_answers_on_that_address()
     {
-        var address = NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        var address = LocalNetwork.FirstLanAddress();
         if (address is null)
         {
             return; // A machine without a network address has no LAN address to bind.
