@@ -74,17 +74,13 @@ internal static class SqliteQueueSchema
     /// queued or dead-lettered; the ids of deleted messages are dropped, so for at most five minutes
     /// after the upgrade a retried send of an already processed message is accepted again.
     /// </summary>
-    private const string GroupDeduplicationIds = """
+    private const string SetAsideQueueWideDeduplicationIds = """
         ALTER TABLE deduplication RENAME TO deduplication_v1;
         DROP INDEX IF EXISTS deduplication_by_expiry;
-        CREATE TABLE deduplication (
-            group_id         TEXT    NOT NULL,
-            deduplication_id TEXT    NOT NULL,
-            message_id       TEXT    NOT NULL,
-            sequence         INTEGER NOT NULL,
-            expires_at       INTEGER NOT NULL,
-            PRIMARY KEY (group_id, deduplication_id)
-        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>Run after <see cref="CreateTables"/> has created the per-group table.</summary>
+    private const string GroupDeduplicationIds = """
         INSERT OR REPLACE INTO deduplication
             SELECT owner.group_id, old.deduplication_id, old.message_id, old.sequence, old.expires_at
             FROM deduplication_v1 AS old
@@ -153,7 +149,10 @@ internal static class SqliteQueueSchema
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = (version == 1 ? GroupDeduplicationIds : "") + CreateTables + $"PRAGMA user_version = {Version};";
+        command.CommandText = version == 1
+            ? SetAsideQueueWideDeduplicationIds + CreateTables + GroupDeduplicationIds
+            : CreateTables;
+        command.CommandText += $"PRAGMA user_version = {Version};";
         command.ExecuteNonQuery();
         transaction.Commit();
     }
