@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
 namespace SocketRelay.LocalGateway.Queue;
@@ -22,21 +21,13 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
     public const int MaxMessagesPerReceive = 10;
     public const int MaxIdLength = 128;
 
-    // Expired deduplication ids are harmless (lookups ignore them); sweeping them now and then
-    // keeps the table at about five minutes of traffic without a delete on every send.
-    private const int SendsBetweenDeduplicationSweeps = 1024;
-
-    // Bounds how long one transaction holds the writer (and how much one failure takes down).
-    private const int MaxSendsPerTransaction = 256;
-
     private readonly SqliteQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly DataDirectoryLock _directoryLock;
     private readonly SqliteQueueStore _store;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly StoreWriter _writer;
     private readonly QueueSignal _signal = new();
-    private readonly ConcurrentQueue<PendingSend> _pendingSends = new();
-    private int _sendsSinceSweep;
+    private readonly Lock _disposeLock = new();
     private bool _disposed;
 
     private SqliteFifoQueue(SqliteQueueOptions options, TimeProvider time, DataDirectoryLock directoryLock, SqliteQueueStore store)
@@ -45,6 +36,7 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         _time = time;
         _directoryLock = directoryLock;
         _store = store;
+        _writer = new StoreWriter(store, Now, _signal.Pulse);
     }
 
     /// <summary>
@@ -76,31 +68,15 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
     }
 
     /// <remarks>
-    /// Concurrent sends share transactions: whoever holds the writer commits every send queued so
-    /// far, so one disk flush acknowledges many messages instead of one.
+    /// Concurrent callers share transactions (<see cref="StoreWriter"/>): one commit, and one disk flush,
+    /// acknowledges every send, delete and receive queued meanwhile. Not cancellable once queued: the send
+    /// may already be part of the transaction being committed.
     /// </remarks>
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         QueueArguments.Validate(message);
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingSend(message);
-        _pendingSends.Enqueue(pending);
-
-        // Not cancellable from here on: the send may already be part of another caller's transaction.
-        await _gate.WaitAsync(CancellationToken.None);
-        try
-        {
-            while (!pending.Result.Task.IsCompleted)
-            {
-                CommitPendingSends();
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        return await pending.Result.Task;
+        return await _writer.Run(new SendOperation(message));
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
@@ -111,25 +87,20 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         var deadline = _time.GetUtcNow() + waitTime;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+
             // Taken before looking, so a send between the look and the wait still wakes us.
             var pulse = _signal.NextPulse;
-            var received = await LockedAsync(() =>
+            var received = await _writer.Run(new ReceiveOperation(maxMessages, visibilityTimeout, _options.MaxReceiveCount, _options.SenderId));
+            foreach (var (messageId, reason) in received.DeadLettered)
             {
-                var now = Now();
-                var visibleAt = now + (long)visibilityTimeout.TotalMilliseconds;
-                var messages = _store.Receive(maxMessages, now, visibleAt, _options.MaxReceiveCount, _options.SenderId);
-                foreach (var (messageId, reason) in _store.LastDeadLettered)
-                {
-                    DeadLetterObserver?.DeadLettered(messageId, reason, now);
-                }
-
-                return messages;
-            }, cancellationToken);
+                DeadLetterObserver?.DeadLettered(messageId, reason, Now());
+            }
 
             var remaining = deadline - _time.GetUtcNow();
-            if (received.Count > 0 || remaining <= TimeSpan.Zero)
+            if (received.Messages.Count > 0 || remaining <= TimeSpan.Zero)
             {
-                return received;
+                return received.Messages;
             }
 
             await WaitForPulseAsync(pulse, remaining < _options.IdlePollInterval ? remaining : _options.IdlePollInterval, cancellationToken);
@@ -139,22 +110,10 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
     public async Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receiptHandle);
-        if (!ReceiptHandle.TryGetSequence(receiptHandle, out var sequence))
-        {
-            return false;
-        }
-
-        var deleted = await LockedAsync(() => _store.Delete(sequence, receiptHandle), cancellationToken);
-        if (deleted)
-        {
-            // The message's group may have been waiting on it.
-            _signal.Pulse();
-        }
-
-        return deleted;
+        return (await DeleteBatchAsync([receiptHandle], cancellationToken))[0];
     }
 
-    /// <remarks>One transaction, so one disk flush, for the whole batch instead of one per message.</remarks>
+    /// <remarks>One transaction, so one disk flush, for the whole batch (shared with whatever else is queued).</remarks>
     public async Task<IReadOnlyList<bool>> DeleteBatchAsync(IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receiptHandles);
@@ -174,15 +133,12 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
             return deleted;
         }
 
-        var results = await LockedAsync(() => _store.DeleteMany(known.ConvertAll(k => (k.Sequence, k.Handle))), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        // A deleted head may open its group to receives: the writer wakes them.
+        var results = await _writer.Run(new DeleteOperation(known.ConvertAll(k => (k.Sequence, k.Handle))));
         for (var k = 0; k < known.Count; k++)
         {
             deleted[known[k].Index] = results[k];
-        }
-
-        if (results.Any(d => d))
-        {
-            _signal.Pulse();
         }
 
         return deleted;
@@ -203,35 +159,27 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
     }
 
     public Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken) =>
-        LockedAsync(() => _store.GetStats(Now()), cancellationToken);
+        ExclusiveAsync((store, now) => store.GetStats(now), cancellationToken);
 
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        return LockedAsync(() => _store.ListDeadLetters(maxCount), cancellationToken);
+        return ExclusiveAsync((store, _) => store.ListDeadLetters(maxCount), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> RedriveDeadLettersAsync(string? messageId, CancellationToken cancellationToken)
-    {
-        var moved = await LockedAsync(() => _store.RedriveDeadLetters(messageId), cancellationToken);
-        if (moved.Count > 0)
-        {
-            _signal.Pulse();
-        }
-
-        return moved;
-    }
+    public Task<IReadOnlyList<string>> RedriveDeadLettersAsync(string? messageId, CancellationToken cancellationToken) =>
+        ExclusiveAsync((store, _) => store.RedriveDeadLetters(messageId), cancellationToken, wakes: moved => moved.Count > 0);
 
     public Task<bool> DeleteDeadLetterAsync(string messageId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageId);
-        return LockedAsync(() => _store.DeleteDeadLetter(messageId), cancellationToken);
+        return ExclusiveAsync((store, _) => store.DeleteDeadLetter(messageId), cancellationToken);
     }
 
+    /// <summary>Finishes what callers already queued, then closes the database and unlocks the data directory.</summary>
     public void Dispose()
     {
-        _gate.Wait();
-        try
+        lock (_disposeLock)
         {
             if (_disposed)
             {
@@ -239,70 +187,20 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
             }
 
             _disposed = true;
-            _store.Dispose();
-            _directoryLock.Dispose();
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        _writer.Dispose();
+        _store.Dispose();
+        _directoryLock.Dispose();
 
         // Long polls wake up and find the queue closed instead of waiting out their time.
         _signal.Pulse();
     }
 
-    private async Task<T> LockedAsync<T>(Func<T> operation, CancellationToken cancellationToken)
+    private Task<T> ExclusiveAsync<T>(Func<SqliteQueueStore, long, T> work, CancellationToken cancellationToken, Func<T, bool>? wakes = null)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return operation();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private void CommitPendingSends()
-    {
-        var batch = new List<PendingSend>();
-        while (batch.Count < MaxSendsPerTransaction && _pendingSends.TryDequeue(out var next))
-        {
-            batch.Add(next);
-        }
-
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var now = Now();
-            _sendsSinceSweep += batch.Count;
-            if (_sendsSinceSweep >= SendsBetweenDeduplicationSweeps)
-            {
-                _sendsSinceSweep = 0;
-                _store.ForgetExpiredDeduplicationIds(now);
-            }
-
-            var results = _store.Send(batch.ConvertAll(pending => pending.Message), now);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Result.SetResult(results[i]);
-            }
-
-            if (results.Any(result => !result.IsDuplicate))
-            {
-                _signal.Pulse();
-            }
-        }
-        catch (Exception ex)
-        {
-            // The transaction rolled back: none of these messages was accepted.
-            foreach (var pending in batch)
-            {
-                pending.Result.TrySetException(ex);
-            }
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return _writer.Run(new ExclusiveOperation<T>(work, wakes));
     }
 
     private async Task WaitForPulseAsync(Task pulse, TimeSpan timeout, CancellationToken cancellationToken)
@@ -315,11 +213,4 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private sealed class PendingSend(OutgoingMessage message)
-    {
-        public OutgoingMessage Message { get; } = message;
-
-        public TaskCompletionSource<SendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

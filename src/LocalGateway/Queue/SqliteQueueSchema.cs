@@ -8,13 +8,13 @@ namespace SocketRelay.LocalGateway.Queue;
 /// the future. Deleted messages leave the table; dead letters move to their own table.
 /// </summary>
 /// <remarks>
-/// Which groups are open, and their heads, are kept in memory (<see cref="MessageGroupIndex"/>); a
-/// receive reads an open group's next messages, and a delete finds its group's new head, through the
-/// <c>(group_id, sequence)</c> index. That index is the one cost every send pays for it.
+/// Which groups are open, and each group's queued sequence numbers, are kept in memory
+/// (<see cref="MessageGroupIndex"/>): a receive reads the rows it chose by primary key, so the messages
+/// table needs no secondary index.
 /// </remarks>
 internal static class SqliteQueueSchema
 {
-    private const int Version = 3;
+    private const int Version = 4;
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
@@ -34,7 +34,7 @@ internal static class SqliteQueueSchema
             receive_batch     INTEGER NOT NULL DEFAULT 0
         );
         DROP INDEX IF EXISTS messages_by_visibility;
-        CREATE INDEX IF NOT EXISTS messages_by_group ON messages (group_id, sequence);
+        DROP INDEX IF EXISTS messages_by_group;
 
         CREATE TABLE IF NOT EXISTS deduplication (
             group_id         TEXT    NOT NULL,
@@ -66,7 +66,9 @@ internal static class SqliteQueueSchema
         INSERT OR IGNORE INTO counters (name, value) VALUES ('accepted', 0), ('completed', 0);
         """;
 
-    // Version 3 only swapped the visibility index for (group_id, sequence): CreateTables does both.
+    // Version 3 swapped the visibility index for (group_id, sequence); version 4 drops that one too, as the
+    // groups' messages are kept in memory (MessageGroupIndex) and rows are read by primary key. CreateTables
+    // drops both, so it upgrades either.
 
     /// <summary>
     /// Version 1 remembered deduplication ids queue-wide; version 2 per message group, as the deployed
@@ -132,8 +134,8 @@ internal static class SqliteQueueSchema
             throw new QueueStoreException($"The queue database '{path}' cannot use write-ahead logging (journal mode '{journalMode}').");
         }
 
-        // Sends and deletes are fsync'd before they return; receives lower this for their own
-        // transaction only (SqliteQueueStore.Receive).
+        // Sends and deletes are fsync'd before they return; a transaction of receives alone lowers
+        // this for itself only (SqliteQueueStore.InTransaction, durable: false).
         Execute(connection, "PRAGMA synchronous = FULL;");
     }
 

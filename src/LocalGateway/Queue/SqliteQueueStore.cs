@@ -6,40 +6,42 @@ namespace SocketRelay.LocalGateway.Queue;
 /// <summary>
 /// The queue's operations as single SQLite transactions over prepared statements, with the message
 /// groups and the counts kept in memory (<see cref="MessageGroupIndex"/>) so that neither a receive
-/// nor the stats read more rows as the backlog grows. Not thread safe: <see cref="SqliteFifoQueue"/>
-/// serializes every call, as SQLite has a single writer anyway.
+/// nor the stats read more rows as the backlog grows. Each public operation is its own transaction; the
+/// <c>…InTransaction</c> ones run inside <see cref="InTransaction"/>, which is how the queue's writer joins
+/// many callers' operations into one commit (one disk flush). Not thread safe: <see cref="SqliteFifoQueue"/>
+/// makes every call from its one writer thread, as SQLite has a single writer anyway.
 /// </summary>
 internal sealed class SqliteQueueStore : IDisposable
 {
     /// <summary>
-    /// The next messages of up to ten open groups (<c>$g0</c>…<c>$g9</c>, each after <c>$a0</c>…<c>$a9</c>;
-    /// an unused slot's group is NULL and matches nothing), oldest first: a receive's only read of
-    /// <c>messages</c>, one execution however many groups it reads. Each slot is a range of the
-    /// <c>(group_id, sequence)</c> index cut off at <c>$limit</c> rows, so a long backlog in any group costs nothing.
+    /// The rows of up to ten messages by sequence number (<c>$s0</c>…<c>$s9</c>; an unused slot is NULL and
+    /// matches nothing), oldest first: a receive's only read of <c>messages</c>, one execution of primary-key
+    /// lookups. Which messages, is the in-memory index's business (<see cref="MessageGroupIndex.NextFor"/>).
     /// </summary>
-    internal static readonly string SelectGroupMessagesSql = string.Join(
-        "\nUNION ALL\n",
-        Enumerable.Range(0, SqliteFifoQueue.MaxMessagesPerReceive).Select(slot =>
-            $"SELECT * FROM (SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, first_received_at, receive_count " +
-            $"FROM messages WHERE group_id = $g{slot} AND sequence > $a{slot} ORDER BY sequence LIMIT $limit)"))
-        + "\nORDER BY sequence LIMIT $limit;";
-
-    /// <summary>A group's next head after <c>$after</c> left the queue.</summary>
-    internal const string NextInGroupSql = "SELECT sequence FROM messages WHERE group_id = $group AND sequence > $after ORDER BY sequence LIMIT 1;";
+    internal static readonly string SelectMessagesSql =
+        "SELECT sequence, message_id, group_id, deduplication_id, body, attributes, sent_at, first_received_at, receive_count " +
+        $"FROM messages WHERE sequence IN ({string.Join(", ", Enumerable.Range(0, SqliteFifoQueue.MaxMessagesPerReceive).Select(slot => $"$s{slot}"))}) ORDER BY sequence;";
 
     private static readonly long DeduplicationWindowMs = (long)SqliteFifoQueue.DeduplicationWindow.TotalMilliseconds;
+
+    // Expired deduplication ids are harmless (lookups ignore them); sweeping them now and then
+    // keeps the table at about five minutes of traffic without a delete on every send.
+    private const int SendsBetweenDeduplicationSweeps = 1024;
 
     private readonly SqliteConnection _connection;
     private readonly List<SqliteCommand> _commands = [];
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted, _uncountAccepted;
-    private readonly SqliteCommand _selectGroupMessages, _nextInGroup, _deliver, _deadLetter, _removeMessage;
+    private readonly SqliteCommand _selectMessages, _deliver, _deadLetter, _removeMessage;
     private readonly SqliteCommand _delete, _countCompleted, _listDeadLetters, _releaseLeases;
     private readonly SqliteCommand _redriveDeadLetters, _removeDeadLetters;
     private readonly SqliteCommand _loadGroups, _loadCounts;
     private readonly MessageGroupIndex _groups = new();
     private long _accepted, _completed, _deadLetterCount;
-    private readonly List<(string MessageId, string Reason)> _deadLettered = [];
+
+    // What the open transaction adds to the stored counters: one UPDATE each at its commit, not one per message.
+    private long _acceptedInTransaction, _completedInTransaction;
+    private int _sendsSinceSweep;
     private readonly SqliteCommand _relaxedSync;
     private readonly SqliteCommand _fullSyncAgain;
     private long _receiveBatch;
@@ -63,15 +65,10 @@ internal sealed class SqliteQueueStore : IDisposable
             "INSERT OR REPLACE INTO deduplication (group_id, deduplication_id, message_id, sequence, expires_at) VALUES ($group, $id, $messageId, $sequence, $expiresAt);",
             "$group", "$id", "$messageId", "$sequence", "$expiresAt");
         _forgetExpired = Prepare("DELETE FROM deduplication WHERE expires_at <= $now;", "$now");
-        _countAccepted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'accepted';");
+        _countAccepted = Prepare("UPDATE counters SET value = value + $count WHERE name = 'accepted';", "$count");
         _uncountAccepted = Prepare("UPDATE counters SET value = value - $count WHERE name = 'accepted';", "$count");
 
-        // One open group's next messages, through the (group_id, sequence) index: which groups are
-        // open, and in what order, is the index's business (MessageGroupIndex).
-        _selectGroupMessages = Prepare(
-            SelectGroupMessagesSql,
-            [.. Enumerable.Range(0, SqliteFifoQueue.MaxMessagesPerReceive).SelectMany(slot => new[] { $"$g{slot}", $"$a{slot}" }), "$limit"]);
-        _nextInGroup = Prepare(NextInGroupSql, "$group", "$after");
+        _selectMessages = Prepare(SelectMessagesSql, [.. Enumerable.Range(0, SqliteFifoQueue.MaxMessagesPerReceive).Select(slot => $"$s{slot}")]);
         _deliver = Prepare(
             "UPDATE messages SET receive_count = receive_count + 1, first_received_at = COALESCE(first_received_at, $now), visible_at = $visibleAt, receipt_handle = $handle, receive_batch = $batch WHERE sequence = $sequence;",
             "$now", "$visibleAt", "$handle", "$batch", "$sequence");
@@ -80,7 +77,7 @@ internal sealed class SqliteQueueStore : IDisposable
             "$now", "$reason", "$sequence");
         _removeMessage = Prepare("DELETE FROM messages WHERE sequence = $sequence;", "$sequence");
         _delete = Prepare("DELETE FROM messages WHERE sequence = $sequence AND receipt_handle = $handle RETURNING group_id;", "$sequence", "$handle");
-        _countCompleted = Prepare("UPDATE counters SET value = value + 1 WHERE name = 'completed';");
+        _countCompleted = Prepare("UPDATE counters SET value = value + $count WHERE name = 'completed';", "$count");
         _listDeadLetters = Prepare(
             "SELECT message_id, body, group_id, deduplication_id, attributes, receive_count, sent_at, dead_lettered_at, reason FROM dead_letters ORDER BY sequence LIMIT $limit;",
             "$limit");
@@ -99,7 +96,7 @@ internal sealed class SqliteQueueStore : IDisposable
         _removeDeadLetters = Prepare("DELETE FROM dead_letters WHERE $id IS NULL OR message_id = $id;", "$id");
 
         // Read once when the queue opens (and after a rollback): everything after is kept in memory.
-        _loadGroups = Prepare("SELECT group_id, MIN(sequence), COUNT(*) FROM messages GROUP BY group_id;");
+        _loadGroups = Prepare("SELECT group_id, sequence FROM messages ORDER BY sequence;");
         _loadCounts = Prepare(
             "SELECT (SELECT value FROM counters WHERE name = 'accepted'), (SELECT value FROM counters WHERE name = 'completed'), (SELECT COUNT(*) FROM dead_letters);");
         LoadIndex();
@@ -111,61 +108,66 @@ internal sealed class SqliteQueueStore : IDisposable
     /// </summary>
     public Func<string, string?>? LastFailure { get; set; }
 
-    /// <summary>The messages the last <see cref="Receive"/> moved to the dead-letter queue, with their reason.</summary>
-    public IReadOnlyList<(string MessageId, string Reason)> LastDeadLettered => _deadLettered;
-
     /// <summary>Stores the messages in one transaction; a duplicate may refer to an earlier message of the same list.</summary>
-    public IReadOnlyList<SendResult> Send(IReadOnlyList<OutgoingMessage> messages, long now) => InTransaction(() =>
-    {
-        var results = new SendResult[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
-        {
-            results[i] = SendOne(messages[i], now);
-        }
-
-        return (IReadOnlyList<SendResult>)results;
-    });
+    public IReadOnlyList<SendResult> Send(IReadOnlyList<OutgoingMessage> messages, long now) =>
+        InTransaction(durable: true, () => messages.Select(message => SendInTransaction(message, now)).ToList());
 
     /// <summary>
-    /// A receive only takes leases, counts receives and dead-letters: none of that must survive a
-    /// power loss (leases are released on the next open anyway; a lost dead-lettering leaves the
-    /// message in the queue), and WAL commits at <c>synchronous=NORMAL</c> still survive a crash of
-    /// the process. So a receive skips the fsync that sends and deletes pay, and when no group is
-    /// open it touches the database not at all.
+    /// Stores one message (or finds it a duplicate of one in its group's deduplication window); inside
+    /// <see cref="InTransaction"/>, whose commit makes it durable.
     /// </summary>
-    public IReadOnlyList<ReceivedMessage> Receive(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId)
+    public SendResult SendInTransaction(OutgoingMessage message, long now)
     {
-        _deadLettered.Clear();
-        var batch = ++_receiveBatch;
-        if (!_groups.InQueueOrder.Any(group => !group.IsLockedFor(batch, now)))
+        if (++_sendsSinceSweep >= SendsBetweenDeduplicationSweeps)
         {
-            return [];
+            _sendsSinceSweep = 0;
+            ForgetExpiredDeduplicationIds(now);
         }
 
-        _relaxedSync.ExecuteNonQuery();
-        try
-        {
-            return ReceiveInTransaction(maxMessages, now, visibleAt, maxReceiveCount, senderId, batch);
-        }
-        finally
-        {
-            _fullSyncAgain.ExecuteNonQuery();
-        }
+        return SendOne(message, now);
     }
 
-    private IReadOnlyList<ReceivedMessage> ReceiveInTransaction(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId, long batch) => InTransaction(() =>
+    /// <summary>
+    /// Receives in its own transaction, at <c>synchronous=NORMAL</c> as <see cref="ReceiveInTransaction"/>
+    /// explains; touches the database not at all when no group is open.
+    /// </summary>
+    public IReadOnlyList<ReceivedMessage> Receive(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId) =>
+        HasOpenGroup(now)
+            ? InTransaction(durable: false, () => ReceiveInTransaction(maxMessages, now, visibleAt, maxReceiveCount, senderId)).Messages
+            : [];
+
+    /// <summary>Whether any group could deliver a message at <paramref name="now"/>: a receive without one needs no SQL.</summary>
+    public bool HasOpenGroup(long now) => _groups.InQueueOrder.Any(group => !group.IsLockedAt(now));
+
+    /// <summary>
+    /// Takes up to <paramref name="maxMessages"/> messages in queue order from the groups open to this
+    /// receive, and moves those received <paramref name="maxReceiveCount"/> times to the dead-letter queue
+    /// instead. A receive only takes leases, counts receives and dead-letters: none of that must survive a
+    /// power loss (leases are released on the next open anyway; a lost dead-lettering leaves the message in
+    /// the queue), and WAL commits at <c>synchronous=NORMAL</c> still survive a crash of the process, so a
+    /// transaction of receives alone may skip the fsync (<see cref="InTransaction"/>'s <c>durable: false</c>).
+    /// When no group is open it reads nothing.
+    /// </summary>
+    public ReceiveResult ReceiveInTransaction(int maxMessages, long now, long visibleAt, int maxReceiveCount, string senderId)
     {
+        var batch = ++_receiveBatch;
+        var deadLettered = new List<(string MessageId, string Reason)>();
+        if (!HasOpenGroup(now))
+        {
+            return new ReceiveResult([], deadLettered);
+        }
+
         var received = new List<ReceivedMessage>(maxMessages);
         while (received.Count < maxMessages)
         {
             var candidates = ReadCandidates(now, batch, maxMessages - received.Count);
-            var deadLettered = false;
+            var movedAny = false;
             foreach (var candidate in candidates)
             {
                 if (candidate.ReceiveCount >= maxReceiveCount)
                 {
-                    MoveToDeadLetters(candidate, now, maxReceiveCount);
-                    deadLettered = true;
+                    deadLettered.Add(MoveToDeadLetters(candidate, now, maxReceiveCount));
+                    movedAny = true;
                     continue;
                 }
 
@@ -177,14 +179,14 @@ internal sealed class SqliteQueueStore : IDisposable
 
             // Only a dead-lettered head can make more of its group deliverable; otherwise the
             // candidates were already everything there is.
-            if (!deadLettered)
+            if (!movedAny)
             {
                 break;
             }
         }
 
-        return (IReadOnlyList<ReceivedMessage>)received;
-    });
+        return new ReceiveResult(received, deadLettered);
+    }
 
     public bool Delete(long sequence, string receiptHandle) => DeleteMany([(sequence, receiptHandle)])[0];
 
@@ -192,22 +194,26 @@ internal sealed class SqliteQueueStore : IDisposable
     /// Deletes each (sequence, handle) pair whose handle is the message's latest, all in one
     /// transaction; true for each message deleted.
     /// </summary>
-    public IReadOnlyList<bool> DeleteMany(IReadOnlyList<(long Sequence, string ReceiptHandle)> messages) => InTransaction(() =>
+    public IReadOnlyList<bool> DeleteMany(IReadOnlyList<(long Sequence, string ReceiptHandle)> messages) =>
+        InTransaction(durable: true, () => DeleteManyInTransaction(messages));
+
+    /// <summary><see cref="DeleteMany"/> inside <see cref="InTransaction"/>, whose commit makes the deletes durable.</summary>
+    public IReadOnlyList<bool> DeleteManyInTransaction(IReadOnlyList<(long Sequence, string ReceiptHandle)> messages)
     {
         var deleted = new bool[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
             if (Run(_delete, messages[i].Sequence, messages[i].ReceiptHandle).ExecuteScalar() is string groupId)
             {
-                Run(_countCompleted).ExecuteNonQuery();
+                _completedInTransaction++;
                 _completed++;
-                _groups.Removed(groupId, messages[i].Sequence, NextInGroup);
+                _groups.Removed(groupId, messages[i].Sequence);
                 deleted[i] = true;
             }
         }
 
-        return (IReadOnlyList<bool>)deleted;
-    });
+        return deleted;
+    }
 
     /// <summary>The counts, all kept in memory: no row is read.</summary>
     public QueueStats GetStats(long now)
@@ -231,7 +237,7 @@ internal sealed class SqliteQueueStore : IDisposable
     }
 
     /// <summary>Moves the dead letters (all, or the one with <paramref name="messageId"/>) back to the queue; returns their ids in queue order.</summary>
-    public IReadOnlyList<string> RedriveDeadLetters(string? messageId) => InTransaction(() =>
+    public IReadOnlyList<string> RedriveDeadLetters(string? messageId) => InTransaction(durable: true, () =>
     {
         var moved = new List<string>();
         using (var reader = Run(_redriveDeadLetters, (object?)messageId ?? DBNull.Value).ExecuteReader())
@@ -251,7 +257,7 @@ internal sealed class SqliteQueueStore : IDisposable
     /// Removes the dead letter for good, and from both sides of <c>accepted == completed + dead
     /// letters</c>: the message leaves the accepted count too, so the balance still holds after a drain.
     /// </summary>
-    public bool DeleteDeadLetter(string messageId) => InTransaction(() =>
+    public bool DeleteDeadLetter(string messageId) => InTransaction(durable: true, () =>
     {
         var removed = Run(_removeDeadLetters, messageId).ExecuteNonQuery();
         Run(_uncountAccepted, removed).ExecuteNonQuery();
@@ -288,7 +294,7 @@ internal sealed class SqliteQueueStore : IDisposable
         var sequence = (long)Run(_insertMessage, messageId, message.MessageGroupId, message.MessageDeduplicationId,
             message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
         Run(_remember, message.MessageGroupId, message.MessageDeduplicationId, messageId, sequence, now + DeduplicationWindowMs).ExecuteNonQuery();
-        Run(_countAccepted).ExecuteNonQuery();
+        _acceptedInTransaction++;
         _accepted++;
         _groups.Appended(message.MessageGroupId, sequence);
         return new SendResult(messageId, FormatSequence(sequence), IsDuplicate: false);
@@ -296,43 +302,19 @@ internal sealed class SqliteQueueStore : IDisposable
 
     /// <summary>
     /// The next <paramref name="limit"/> messages in queue order among the groups open to receive
-    /// <paramref name="batch"/>, after what it already handed out. A group this receive has not taken
-    /// from yet starts at its head, so they can only come from the first <paramref name="limit"/> such
-    /// groups in head order, or from a group it already took from (at most one per message handed out,
-    /// so all of them fit the ten slots with the others). One read of those groups finds them.
+    /// <paramref name="batch"/>, after what it already handed out: chosen in memory, read by primary key.
     /// </summary>
     private List<Candidate> ReadCandidates(long now, long batch, int limit)
     {
-        var parameters = _selectGroupMessages.Parameters;
-        var (slot, untouched) = (0, 0);
-        foreach (var group in _groups.InQueueOrder)
+        var sequences = _groups.NextFor(batch, now, limit);
+        var parameters = _selectMessages.Parameters;
+        for (var slot = 0; slot < SqliteFifoQueue.MaxMessagesPerReceive; slot++)
         {
-            if (untouched == limit || slot == SqliteFifoQueue.MaxMessagesPerReceive)
-            {
-                break;
-            }
-
-            if (group.IsLockedFor(batch, now))
-            {
-                continue;
-            }
-
-            var handedOut = group.HandedOutIn(batch);
-            untouched += handedOut == 0 ? 1 : 0;
-            parameters[2 * slot].Value = group.Id;
-            parameters[(2 * slot) + 1].Value = handedOut;
-            slot++;
+            parameters[slot].Value = slot < sequences.Count ? sequences[slot] : DBNull.Value;
         }
 
-        for (var unused = slot; unused < SqliteFifoQueue.MaxMessagesPerReceive; unused++)
-        {
-            parameters[2 * unused].Value = DBNull.Value;
-            parameters[(2 * unused) + 1].Value = 0L;
-        }
-
-        parameters[^1].Value = limit;
-        var candidates = new List<Candidate>(limit);
-        using var reader = _selectGroupMessages.ExecuteReader();
+        var candidates = new List<Candidate>(sequences.Count);
+        using var reader = _selectMessages.ExecuteReader();
         while (reader.Read())
         {
             candidates.Add(new Candidate(
@@ -343,9 +325,7 @@ internal sealed class SqliteQueueStore : IDisposable
         return candidates;
     }
 
-    private long? NextInGroup(string groupId, long after) => Run(_nextInGroup, groupId, after).ExecuteScalar() is long next ? next : null;
-
-    private void MoveToDeadLetters(Candidate candidate, long now, int maxReceiveCount)
+    private (string MessageId, string Reason) MoveToDeadLetters(Candidate candidate, long now, int maxReceiveCount)
     {
         var reason = $"Received {maxReceiveCount} times without being deleted (maxReceiveCount {maxReceiveCount}).";
         if (LastFailure?.Invoke(candidate.MessageId) is { } lastFailure)
@@ -356,8 +336,8 @@ internal sealed class SqliteQueueStore : IDisposable
         Run(_deadLetter, now, reason, candidate.Sequence).ExecuteNonQuery();
         Run(_removeMessage, candidate.Sequence).ExecuteNonQuery();
         _deadLetterCount++;
-        _groups.Removed(candidate.GroupId, candidate.Sequence, NextInGroup);
-        _deadLettered.Add((candidate.MessageId, reason));
+        _groups.Removed(candidate.GroupId, candidate.Sequence);
+        return (candidate.MessageId, reason);
     }
 
     /// <summary>Reads the groups and counts from the database; everything kept in memory starts here.</summary>
@@ -368,7 +348,7 @@ internal sealed class SqliteQueueStore : IDisposable
         {
             while (reader.Read())
             {
-                _groups.Load(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
+                _groups.Appended(reader.GetString(0), reader.GetInt64(1));
             }
         }
 
@@ -377,24 +357,60 @@ internal sealed class SqliteQueueStore : IDisposable
         (_accepted, _completed, _deadLetterCount) = (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2));
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction. A <paramref name="durable"/> commit is flushed to disk
+    /// (<c>synchronous=FULL</c>) before this returns; otherwise it survives a crash of the process but not a
+    /// power loss (<c>NORMAL</c>, for receives alone).
+    /// </summary>
     /// <remarks>
     /// The work updates the in-memory index as it goes; when the transaction rolls back, the index
-    /// is read again from the database, which is what the rollback left.
+    /// is read again from the database, which is what the rollback left, and the error is rethrown.
     /// </remarks>
-    private T InTransaction<T>(Func<T> work)
+    public T InTransaction<T>(bool durable, Func<T> work)
     {
-        _begin.ExecuteNonQuery();
+        ArgumentNullException.ThrowIfNull(work);
+        if (!durable)
+        {
+            _relaxedSync.ExecuteNonQuery();
+        }
+
         try
         {
-            var result = work();
-            _commit.ExecuteNonQuery();
-            return result;
+            _begin.ExecuteNonQuery();
+            try
+            {
+                var result = work();
+                CountInTransaction();
+                _commit.ExecuteNonQuery();
+                return result;
+            }
+            catch
+            {
+                TryRollback();
+                TryReloadIndex();
+                throw;
+            }
         }
-        catch
+        finally
         {
-            TryRollback();
-            TryReloadIndex();
-            throw;
+            (_acceptedInTransaction, _completedInTransaction) = (0, 0);
+            if (!durable)
+            {
+                _fullSyncAgain.ExecuteNonQuery();
+            }
+        }
+    }
+
+    private void CountInTransaction()
+    {
+        if (_acceptedInTransaction > 0)
+        {
+            Run(_countAccepted, _acceptedInTransaction).ExecuteNonQuery();
+        }
+
+        if (_completedInTransaction > 0)
+        {
+            Run(_countCompleted, _completedInTransaction).ExecuteNonQuery();
         }
     }
 
@@ -457,3 +473,6 @@ internal sealed class SqliteQueueStore : IDisposable
             ReceiveCount + 1, SentAt, FirstReceivedAt ?? now, FormatSequence(Sequence), senderId);
     }
 }
+
+/// <summary>What one receive handed out, and what it moved to the dead-letter queue instead (with the reason).</summary>
+internal sealed record ReceiveResult(IReadOnlyList<ReceivedMessage> Messages, IReadOnlyList<(string MessageId, string Reason)> DeadLettered);

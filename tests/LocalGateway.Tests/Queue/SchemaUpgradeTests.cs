@@ -53,7 +53,7 @@ public sealed class SchemaUpgradeTests : IDisposable
         Assert.False(otherGroup.IsDuplicate);
         Assert.Equal(["waiting", "other group"], (await _harness.ReceiveAsync()).Select(m => m.Body));
         Assert.Equal(3, (await _harness.StatsAsync()).Accepted);
-        Assert.Equal(["deduplication_by_expiry", "messages_by_group"], Indexes(_harness.Options.DatabasePath));
+        Assert.Equal(["deduplication_by_expiry"], Indexes(_harness.Options.DatabasePath));
     }
 
     private static List<string> Indexes(string databasePath)
