@@ -13,41 +13,66 @@ namespace SocketRelay.LocalGateway.EventSource;
 /// <c>null</c> or no failures is complete success; an invalid response fails the whole batch, and the gateway
 /// log says why.
 /// Each invocation and its outcome are told to the developer console's observer, if any.
+/// A running poller does not wait for a batch's delete before its next receive: the delete is queued ahead
+/// of that receive, so the queue's writer commits both together (ADR-023), and each poller has at most one
+/// delete in flight. A failed delete is logged; its messages come back after the visibility timeout.
 /// </summary>
 public sealed partial class EventSourcePoller(
     IFifoQueue queue, LocalRuntimeApi runtime, EventSourceOptions options, ILogger<EventSourcePoller> logger, IPipelineObserver? observer = null)
 {
     private readonly IPipelineObserver _observer = observer ?? NoPipelineObserver.Instance;
 
+    /// <summary>Polls until <paramref name="stoppingToken"/> is cancelled; returns once the last batch's delete has committed.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var deleting = Task.CompletedTask;
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await PollOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+                try
+                {
+                    (_, deleting) = await PollAsync(deleting, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
 #pragma warning disable CA1031 // A failing poll is logged and retried; the poller must outlive it.
-            catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                LogPollFailed(ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                {
+                    LogPollFailed(ex);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                }
             }
+        }
+        finally
+        {
+            await deleting;
         }
     }
 
-    /// <summary>Receives and processes at most one batch; returns how many messages it received.</summary>
+    /// <summary>Receives and processes at most one batch, its delete included; returns how many messages it received.</summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
+        var (received, deleting) = await PollAsync(Task.CompletedTask, cancellationToken);
+        await deleting;
+        return received;
+    }
+
+    /// <summary>
+    /// Receives, invokes and starts the batch's delete; returns the count received and the delete in flight
+    /// (it never throws: a failure is logged). <paramref name="previousDelete"/> was queued ahead of this
+    /// receive, so it has committed by the time the receive returns; awaiting it keeps one delete in flight.
+    /// </summary>
+    private async Task<(int Received, Task Deleting)> PollAsync(Task previousDelete, CancellationToken cancellationToken)
+    {
         var messages = await queue.ReceiveAsync(options.BatchSize, options.VisibilityTimeout, options.ReceiveWaitTime, cancellationToken);
+        await previousDelete;
         if (messages.Count == 0)
         {
-            return 0;
+            return (0, Task.CompletedTask);
         }
 
         var payload = SqsEventFactory.Build(messages, options.QueueArn, options.Region);
@@ -56,13 +81,23 @@ public sealed partial class EventSourcePoller(
         var failed = FailedMessageIds(result, messages);
         _observer.BatchInvoked(messages, result, startedAt, failed);
         var done = messages.Where(m => !failed.Contains(m.MessageId)).Select(m => m.ReceiptHandle).ToList();
-        if (done.Count > 0)
-        {
-            // One batched delete: one queue write (and, for SQLite, one disk flush) per batch.
-            await queue.DeleteBatchAsync(done, CancellationToken.None);
-        }
 
-        return messages.Count;
+        // One batched delete: one queue write (for SQLite, shared with whatever else commits with it) per batch.
+        return (messages.Count, done.Count > 0 ? DeleteAsync(done) : Task.CompletedTask);
+    }
+
+    private async Task DeleteAsync(List<string> receiptHandles)
+    {
+        try
+        {
+            await queue.DeleteBatchAsync(receiptHandles, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // Logged; the messages come back after the visibility timeout, as when an invocation fails.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogDeleteFailed(ex, receiptHandles.Count);
+        }
     }
 
     private IReadOnlySet<string> FailedMessageIds(InvocationResult result, IReadOnlyList<ReceivedMessage> messages)
@@ -99,6 +134,9 @@ public sealed partial class EventSourcePoller(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} returned an invalid batch response: {problem}. As Lambda does, the whole batch failed: all {count} messages will be received again after the visibility timeout")]
     private partial void LogInvalidResponse(string requestId, string problem, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deleting a batch of {count} processed messages failed; they will be received again after the visibility timeout")]
+    private partial void LogDeleteFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Polling the queue failed; retrying in a second")]
     private partial void LogPollFailed(Exception exception);

@@ -250,4 +250,93 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         Assert.Contains("returned an invalid batch response: " + reason, log, StringComparison.Ordinal);
         Assert.Contains("the whole batch failed: all 2 messages will be received again after the visibility timeout", log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_running_poller_receives_its_next_batch_before_the_last_delete_commits_and_stops_only_after_it()
+    {
+        var queue = new GatedDeleteQueue(_queue);
+        await SendAsync("a", "a1", "a1");
+        using var stopping = new CancellationTokenSource();
+        var running = new EventSourcePoller(queue, _runtime, _options, _loggerFactory.CreateLogger<EventSourcePoller>()).RunAsync(stopping.Token);
+
+        await AnswerOneAsync((_, id) => RespondAsync(id));
+        await queue.DeleteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await queue.WaitForReceivesAsync(2).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(queue.DeleteGate.Task.IsCompleted);
+
+        // Stopping does not drop the delete in flight: the poller ends once it has committed.
+        await stopping.CancelAsync();
+        await Task.Delay(300);
+        Assert.False(running.IsCompleted);
+        queue.DeleteGate.SetResult();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, (await _queue.GetStatsAsync(CancellationToken.None)).Completed);
+    }
+
+    [Fact]
+    public async Task A_failed_delete_is_logged_and_the_poller_goes_on_with_the_next_batch()
+    {
+        var queue = new GatedDeleteQueue(_queue) { DeleteFailure = new IOException("disk I/O error") };
+        queue.DeleteGate.SetResult();
+        await SendAsync("a", "a1", "a1");
+        using var stopping = new CancellationTokenSource();
+        var running = new EventSourcePoller(queue, _runtime, _options, _loggerFactory.CreateLogger<EventSourcePoller>()).RunAsync(stopping.Token);
+        await AnswerOneAsync((_, id) => RespondAsync(id));
+        await queue.DeleteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        queue.DeleteFailure = null;
+        await SendAsync("b", "b1", "b1");
+        var next = await AnswerOneAsync((_, id) => RespondAsync(id));
+        await stopping.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["b1"], next.Records!.Select(r => r.Body));
+        Assert.Contains(_gatewayLog.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("Deleting a batch of 1 processed messages failed", StringComparison.Ordinal));
+        var stats = await _queue.GetStatsAsync(CancellationToken.None);
+        Assert.Equal((1L, 1L), (stats.Completed, stats.InFlight));
+    }
+
+    /// <summary>The real queue, with batch deletes that wait for <see cref="DeleteGate"/> and can fail.</summary>
+    private sealed class GatedDeleteQueue(IFifoQueue inner) : IFifoQueue
+    {
+        private int _receives;
+
+        public TaskCompletionSource DeleteGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource DeleteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? DeleteFailure { get; set; }
+
+        public async Task WaitForReceivesAsync(int count)
+        {
+            while (Volatile.Read(ref _receives) < count)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) => inner.SendAsync(message, cancellationToken);
+
+        public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _receives);
+            return inner.ReceiveAsync(maxMessages, visibilityTimeout, waitTime, cancellationToken);
+        }
+
+        public Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken) => inner.DeleteAsync(receiptHandle, cancellationToken);
+
+        public async Task<IReadOnlyList<bool>> DeleteBatchAsync(IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken)
+        {
+            DeleteStarted.TrySetResult();
+            await DeleteGate.Task;
+            if (DeleteFailure is { } failure)
+            {
+                throw failure;
+            }
+
+            return await inner.DeleteBatchAsync(receiptHandles, cancellationToken);
+        }
+
+        public Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken) => inner.GetStatsAsync(cancellationToken);
+    }
 }
