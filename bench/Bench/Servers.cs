@@ -49,7 +49,6 @@ public sealed class ServerProcess : IAsyncDisposable
 
         var start = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["POWERTOOLS_LOG_LEVEL"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = "0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
@@ -69,7 +68,6 @@ public sealed class ServerProcess : IAsyncDisposable
         var port = FreePort();
         var driver = Path.Combine(AppContext.BaseDirectory, "SocketRelay.Bench.dll");
         var start = new ProcessStartInfo("dotnet", $"\"{driver}\" {EchoServer.Switch} --port {port}") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["DOTNET_gcServer"] = "0";
         var server = Launch("kestrel-echo", start, new Uri($"ws://127.0.0.1:{port}/"), null, null);
         await server.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
         return server;
