@@ -13,6 +13,9 @@ public sealed class ConnectionRegistry
 
     public int Count => _connections.Count;
 
+    /// <summary>Raised once for each connection that leaves (it started closing, or it was dropped).</summary>
+    public event Action<ConnectionId>? Removed;
+
     internal bool TryGet(ConnectionId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GatewayConnection? connection) =>
         _connections.TryGetValue(id, out connection);
 
@@ -26,8 +29,13 @@ public sealed class ConnectionRegistry
         }
     }
 
-    internal void Remove(GatewayConnection connection) =>
-        _connections.TryRemove(new KeyValuePair<ConnectionId, GatewayConnection>(connection.Id, connection));
+    internal void Remove(GatewayConnection connection)
+    {
+        if (_connections.TryRemove(new KeyValuePair<ConnectionId, GatewayConnection>(connection.Id, connection)))
+        {
+            Removed?.Invoke(connection.Id);
+        }
+    }
 }
 
 /// <summary>What the gateway knows about one live connection (the <c>GetConnection</c> answer).</summary>

@@ -91,6 +91,15 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
         }
     }
 
+    /// <summary>The connection left: its message count is forgotten, so the recorder holds only live connections' counts.</summary>
+    public void ConnectionClosed(string connectionId)
+    {
+        lock (_lock)
+        {
+            _messagesPerConnection.Remove(connectionId);
+        }
+    }
+
     public void PostedToConnection(string connectionId, string? requestId, int statusCode)
     {
         var now = Now();

@@ -138,6 +138,8 @@ public sealed class GatewayHost : IAsyncDisposable
         _app.MapGatewayStatus(new GatewayStatus(_queue, () => registry.Count));
         if (_recorder is not null)
         {
+            var recorder = _recorder;
+            registry.Removed += id => recorder.ConnectionClosed(id.Value);
             _app.MapDeveloperConsole(_recorder, _queue, registry);
         }
 

@@ -39,6 +39,28 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task A_closed_connection_leaves_no_count_behind_even_when_nobody_opens_the_console()
+    {
+        await using var gateway = await ReliabilityGateway.StartAsync(_ => { }, new Dictionary<string, string>());
+        for (var i = 0; i < 5; i++)
+        {
+            using var client = new ClientWebSocket();
+            await client.ConnectAsync(gateway.Host.WebSocketUrl, CancellationToken.None);
+            await client.SendTextAsync($$"""{"MessageGroupId":"g{{i}}"}""");
+            await client.ReceiveTextAsync();
+            await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        }
+
+        var until = DateTime.UtcNow + Patience;
+        while (gateway.Host.Recorder!.Held.Connections > 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, gateway.Host.Recorder.Held.Connections);
+    }
+
+    [Fact]
     public async Task A_dead_letter_is_listed_with_its_413_reason_and_body_and_can_be_redriven_or_deleted_through_the_api()
     {
         await using var gateway = await ReliabilityGateway.StartWithQuickRedriveAsync();

@@ -118,6 +118,21 @@ public sealed class PipelineRecorderTests
     }
 
     [Fact]
+    public void Connections_that_come_and_go_leave_nothing_behind_once_closed()
+    {
+        var recorder = new PipelineRecorder(_time);
+        for (var i = 0; i < 10_000; i++)
+        {
+            recorder.MessageQueued($"c{i}", $"r{i}", "g", "b", new SendResult($"m{i}", $"{i}", false), i, i);
+            recorder.ConnectionClosed($"c{i}");
+        }
+
+        recorder.MessageQueued("live", "r", "g", "b", new SendResult("m", "1", false), 1, 1);
+
+        Assert.Equal(1, recorder.Held.Connections);
+    }
+
+    [Fact]
     public void A_journey_keeps_a_bounded_number_of_steps_however_often_a_message_is_retried()
     {
         var recorder = new PipelineRecorder(_time);
