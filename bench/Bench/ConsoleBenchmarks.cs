@@ -57,6 +57,17 @@ public static class ConsoleBenchmarks
         return runs;
     }
 
+    /// <summary>
+    /// How much the RSS high-water mark rose over the run: the largest sample of the last third minus the
+    /// largest of the first third (MB). Zero or less when the heap only saws between collections.
+    /// </summary>
+    public static double PeakGrowthMb(IReadOnlyList<RssSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var third = Math.Max(1, samples.Count / 3);
+        return samples.Skip(samples.Count - third).Max(s => s.RssMb) - samples.Take(third).Max(s => s.RssMb);
+    }
+
     /// <summary>Steady load on <paramref name="server"/>, sampling its RSS every <see cref="ConsoleSettings.MemorySampleInterval"/>.</summary>
     public static async Task<(List<RssSample> Samples, LoadResult Load)> ResidentOverTimeAsync(
         ServerProcess server, EndToEndSettings e2e, ConsoleSettings settings, Action<string> log)

@@ -29,7 +29,7 @@ public static class ResultTable
         ("console_rate_ratio", "", "≥ 0.95 (on / off)", (v, _) => v >= 0.95),
         ("console_rss_start_mb", "MB", "", null),
         ("console_rss_end_mb", "MB", "", null),
-        ("console_rss_growth_mb", "MB", "flat (≤ 5% of start)", (v, r) => r.TryGetValue("console_rss_start_mb", out var start) && v <= 0.05 * start),
+        ("console_rss_growth_mb", "MB", "flat (peak ≤ +5% of start)", (v, r) => r.TryGetValue("console_rss_start_mb", out var start) && v <= 0.05 * start),
         ("backlog_ingest_ratio", "", "≥ 0.9 (vs empty queue)", (v, _) => v >= 0.9),
         ("backlog_p99_ms", "ms", "≤ 1.1 × empty p99", (v, r) => r.TryGetValue("backlog_empty_p99_ms", out var empty) && v <= 1.1 * empty),
         ("backlog_empty_p99_ms", "ms", "(empty queue)", null),
