@@ -6,7 +6,8 @@ namespace SocketRelay.Bench;
 /// <param name="CpuRepeats">CPU runs per gateway, interleaved off, on, off, on, …</param>
 /// <param name="MemoryDuration">Length of the steady run whose RSS is sampled.</param>
 /// <param name="MemorySampleInterval">Time between RSS samples.</param>
-public sealed record ConsoleSettings(double Rate, TimeSpan CpuDuration, int CpuRepeats, TimeSpan MemoryDuration, TimeSpan MemorySampleInterval);
+/// <param name="Searches">Max-sustained searches per gateway, interleaved off, on, off, on, …; the rate ratio is of their medians.</param>
+public sealed record ConsoleSettings(double Rate, TimeSpan CpuDuration, int CpuRepeats, TimeSpan MemoryDuration, TimeSpan MemorySampleInterval, int Searches);
 
 /// <summary>One CPU run: the gateway's CPU time over the messages it answered.</summary>
 /// <param name="CpuMs">User + system CPU time of the gateway process during the run (ms).</param>
