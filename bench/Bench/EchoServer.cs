@@ -53,14 +53,7 @@ public static class EchoServer
         {
             while (socket.State == WebSocketState.Open)
             {
-                var filled = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(frame.AsMemory(filled), aborted);
-                    filled += result.Count;
-                }
-                while (!result.EndOfMessage && filled < frame.Length);
+                var (result, filled) = await LoadGenerator.ReceiveMessageAsync(socket, frame, aborted);
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {

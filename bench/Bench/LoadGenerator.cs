@@ -128,6 +128,24 @@ public sealed class LoadGenerator : IAsyncDisposable
     }
 
     /// <summary>The id is the number after <c>"i":</c> in the echoed body, the reply's <c>message</c> string.</summary>
+    /// <summary>
+    /// Reads one WebSocket message into <paramref name="buffer"/>, frame by frame, until its end or until the
+    /// buffer is full; returns the last frame's result and the bytes read.
+    /// </summary>
+    internal static async Task<(ValueWebSocketReceiveResult Last, int Filled)> ReceiveMessageAsync(WebSocket socket, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer.AsMemory(filled), cancellationToken);
+            filled += result.Count;
+        }
+        while (!result.EndOfMessage && filled < buffer.Length);
+
+        return (result, filled);
+    }
+
     internal static bool TryReadId(ReadOnlySpan<byte> reply, out long id)
     {
         id = 0;
@@ -236,14 +254,7 @@ public sealed class LoadGenerator : IAsyncDisposable
             var buffer = new byte[16 * 1024];
             while (socket.State == WebSocketState.Open || socket.State == WebSocketState.CloseSent)
             {
-                var filled = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer.AsMemory(filled), stopping);
-                    filled += result.Count;
-                }
-                while (!result.EndOfMessage && filled < buffer.Length);
+                var (result, filled) = await ReceiveMessageAsync(socket, buffer, stopping);
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
