@@ -188,7 +188,7 @@ public sealed partial class BatchProcessor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation deadline {deadline:o} already too close: all {count} messages reported failed, none started")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation deadline {deadline:o} already too close: every message of the batch (size {count}) reported failed, none started")]
     private partial void LogDeadlineAlreadyPassed(int count, DateTimeOffset deadline);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch of {count} processed: {completed} done ({delivered} delivered, {gone} gone), {failed} reported failed")]
@@ -197,7 +197,7 @@ public sealed partial class BatchProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped near the deadline or on cancellation: {count} messages of group {message_group_id} not started and reported failed")]
     private partial void LogStoppedBeforeStart(MessageGroupId message_group_id, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {message_id} can never succeed: reported failed for the dead-letter queue; the rest of group {message_group_id} goes on")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {message_id} can never succeed: reported failed alone, so that the queue moves it to the dead-letter queue after maxReceiveCount receives; group {message_group_id} goes on after that")]
     private partial void LogParked(MessageId message_id, MessageGroupId message_group_id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {message_id} failed: {count} later messages of group {message_group_id} held back to keep FIFO order")]

@@ -51,16 +51,22 @@ public static class ConsoleEndpoints
         Map(endpoints, "GET", "/_local/api/messages", write: false, http =>
         {
             var messageId = http.Request.Query["messageId"].ToString();
-            return Task.FromResult(Json(json => recorder.WriteMessages(json, Limit(http, recorder.MessageCapacity), messageId.Length > 0 ? messageId : null)));
+            return Task.FromResult(ReadLimit(http, recorder.MessageCapacity, out var limit)
+                ?? Json(json => recorder.WriteMessages(json, limit, messageId.Length > 0 ? messageId : null)));
         });
         Map(endpoints, "GET", "/_local/api/connections", write: false, http =>
             Task.FromResult(Json(json => recorder.WriteConnections(json, [.. connections.Connections.Select(c => c.ToSnapshot())]))));
         Map(endpoints, "GET", "/_local/api/invocations", write: false, http =>
-            Task.FromResult(Json(json => recorder.WriteInvocations(json, Limit(http, recorder.InvocationCapacity)))));
+            Task.FromResult(ReadLimit(http, recorder.InvocationCapacity, out var limit) ?? Json(json => recorder.WriteInvocations(json, limit))));
         Map(endpoints, "GET", "/_local/api/dead-letters", write: false, async http =>
         {
+            if (ReadLimit(http, MaxDeadLetters, out var limit) is { } badLimit)
+            {
+                return badLimit;
+            }
+
             var stats = await queue.GetStatsAsync(http.RequestAborted);
-            var deadLetters = await queue.ListDeadLettersAsync(Limit(http, MaxDeadLetters), http.RequestAborted);
+            var deadLetters = await queue.ListDeadLettersAsync(limit, http.RequestAborted);
             return Json(json => WriteDeadLetters(json, deadLetters, stats.DeadLetterQueueDepth));
         });
         Map(endpoints, "POST", "/_local/api/dead-letters/redrive", write: true, async http =>
@@ -120,10 +126,29 @@ public static class ConsoleEndpoints
         }
     }
 
-    private static int Limit(HttpContext http, int max) =>
-        int.TryParse(http.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0
-            ? Math.Min(limit, max)
-            : Math.Min(DefaultLimit, max);
+    /// <summary>
+    /// The list length asked for with <c>?limit=N</c>: absent means <see cref="DefaultLimit"/>, more than
+    /// <paramref name="max"/> is capped to it, and anything but a positive whole number is refused with
+    /// 400 (the returned error) rather than read as the default.
+    /// </summary>
+    private static IResult? ReadLimit(HttpContext http, int max, out int limit)
+    {
+        var text = http.Request.Query["limit"];
+        if (text.Count == 0)
+        {
+            limit = Math.Min(DefaultLimit, max);
+            return null;
+        }
+
+        if (text.Count == 1 && int.TryParse(text[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit > 0)
+        {
+            limit = Math.Min(limit, max);
+            return null;
+        }
+
+        limit = 0;
+        return Error(StatusCodes.Status400BadRequest, $"limit must be one positive whole number (at most {max} are listed), not '{text}'");
+    }
 
     private static void WriteDeadLetters(Utf8JsonWriter json, IReadOnlyList<DeadLetter> deadLetters, long total)
     {

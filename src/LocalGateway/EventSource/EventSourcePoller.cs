@@ -126,13 +126,13 @@ public sealed partial class EventSourcePoller(
         return verdict.FailedMessageIds;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome} ({errorType}): all {count} messages will be received again after the visibility timeout")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome} ({errorType}): every message of the batch (size {count}) will be received again after the visibility timeout")]
     private partial void LogInvocationFailed(string requestId, InvocationOutcome outcome, string errorType, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome}: all {count} messages will be received again after the visibility timeout")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} ended {outcome}: every message of the batch (size {count}) will be received again after the visibility timeout")]
     private partial void LogInvocationEnded(string requestId, InvocationOutcome outcome, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} returned an invalid batch response: {problem}. As Lambda does, the whole batch failed: all {count} messages will be received again after the visibility timeout")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {requestId} returned an invalid batch response: {problem}. As Lambda does, the whole batch failed: every message of the batch (size {count}) will be received again after the visibility timeout")]
     private partial void LogInvalidResponse(string requestId, string problem, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Deleting a batch of {count} processed messages failed; they will be received again after the visibility timeout")]

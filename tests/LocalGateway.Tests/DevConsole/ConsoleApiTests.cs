@@ -39,6 +39,30 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task Lists_honour_limit_and_refuse_a_limit_that_is_not_a_positive_whole_number()
+    {
+        await using var gateway = await ReliabilityGateway.StartAsync(_ => { }, new Dictionary<string, string>());
+        using var http = new HttpClient { BaseAddress = gateway.Host.HttpUrl };
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(gateway.Host.WebSocketUrl, CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            await client.SendTextAsync($$"""{"MessageGroupId":"g","n":{{i}}}""");
+            await client.ReceiveTextAsync();
+        }
+
+        Assert.Equal(2, (await http.GetFromJsonAsync<JsonElement>("/_local/api/messages?limit=2")).GetProperty("messages").GetArrayLength());
+        Assert.Equal(3, (await http.GetFromJsonAsync<JsonElement>("/_local/api/messages")).GetProperty("messages").GetArrayLength());
+        foreach (var path in new[] { "/_local/api/messages?limit=abc", "/_local/api/invocations?limit=0", "/_local/api/dead-letters?limit=-5", "/_local/api/messages?limit=1&limit=2" })
+        {
+            using var response = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString();
+            Assert.Contains("limit must be one positive whole number", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_closed_connection_leaves_no_count_behind_even_when_nobody_opens_the_console()
     {
         await using var gateway = await ReliabilityGateway.StartAsync(_ => { }, new Dictionary<string, string>());

@@ -179,7 +179,7 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, stats.Completed);
         Assert.Equal(1, stats.InFlight);
         var log = Assert.Single(_gatewayLog.Entries, e => e.Message.StartsWith("Invocation ", StringComparison.Ordinal)).Message;
-        Assert.Matches("^Invocation \\S+ ended TimedOut: all 1 messages will be received again after the visibility timeout$", log);
+        Assert.Matches("^Invocation \\S+ ended TimedOut: every message of the batch \\(size 1\\) will be received again after the visibility timeout$", log);
     }
 
     /// <summary>Sends a1 (group a) and b1 (group b), lets the function answer with <paramref name="body"/> (ids written
@@ -248,7 +248,7 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, completed);
         Assert.Equal(2, inFlight);
         Assert.Contains("returned an invalid batch response: " + reason, log, StringComparison.Ordinal);
-        Assert.Contains("the whole batch failed: all 2 messages will be received again after the visibility timeout", log, StringComparison.Ordinal);
+        Assert.Contains("the whole batch failed: every message of the batch (size 2) will be received again after the visibility timeout", log, StringComparison.Ordinal);
     }
 
     [Fact]
