@@ -23,7 +23,7 @@ public sealed class BenchOptions
 
     public string? ServerlessOfflineDir { get; private set; }
 
-    public int Pollers { get; private set; } = 4;
+    public int Pollers { get; private set; } = 8;
 
     public int Connections { get; private set; } = 1000;
 
@@ -81,10 +81,11 @@ public sealed class BenchOptions
         : new(2500, TimeSpan.FromSeconds(10), 3, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), Searches: 3);
 
     /// <summary>
-    /// 64 senders into 1,000 groups, 4 pollers (the gateway's default), latency at 1,000 msg/s, a
+    /// 64 senders into 1,000 groups, <see cref="Pollers"/> pollers (the gateway's default unless
+    /// <c>--pollers</c> says otherwise), latency at 1,000 msg/s, a
     /// 100,000-message backlog in both modes (only the phases are shorter in <c>--quick</c>).
     /// </summary>
     public BacklogSettings Backlog() => Quick
-        ? new(64, 4, 1000, TimeSpan.FromSeconds(3), 1000, TimeSpan.FromSeconds(10), 100_000)
-        : new(64, 4, 1000, TimeSpan.FromSeconds(5), 1000, TimeSpan.FromSeconds(10), 100_000);
+        ? new(64, Pollers, 1000, TimeSpan.FromSeconds(3), 1000, TimeSpan.FromSeconds(10), 100_000)
+        : new(64, Pollers, 1000, TimeSpan.FromSeconds(5), 1000, TimeSpan.FromSeconds(10), 100_000);
 }

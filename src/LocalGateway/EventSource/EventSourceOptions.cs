@@ -7,7 +7,7 @@ namespace SocketRelay.LocalGateway.EventSource;
 public sealed class EventSourceOptions
 {
     /// <summary>Pollers running at once; each has its own function execution environment, so different groups progress in parallel.</summary>
-    public int Pollers { get; set; } = 4;
+    public int Pollers { get; set; } = 8;
 
     /// <summary>Messages per event (1–10), as the mapping's <c>batchSize</c>.</summary>
     public int BatchSize { get; set; } = 10;

@@ -47,7 +47,7 @@ public sealed class GatewayOptions
 
     public string? SqsServiceUrl { get; set; }
 
-    public int Pollers { get; set; } = 4;
+    public int Pollers { get; set; } = 8;
 
     public int FunctionTimeoutSeconds { get; set; } = 10;
 
