@@ -6,8 +6,11 @@ namespace SocketRelay.LocalGateway.EventSource;
 /// <summary>The local equivalent of a Lambda SQS event source mapping.</summary>
 public sealed class EventSourceOptions
 {
+    /// <summary>The default of <see cref="Pollers"/> (ADR-026), also the gateway's <c>--pollers</c> default.</summary>
+    public const int DefaultPollers = 8;
+
     /// <summary>Pollers running at once; each has its own function execution environment, so different groups progress in parallel.</summary>
-    public int Pollers { get; set; } = 8;
+    public int Pollers { get; set; } = DefaultPollers;
 
     /// <summary>Messages per event (1–10), as the mapping's <c>batchSize</c>.</summary>
     public int BatchSize { get; set; } = 10;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.ApiGateway;
+using SocketRelay.LocalGateway.EventSource;
 using SocketRelay.LocalGateway.Queue.Sqs;
 
 namespace SocketRelay.LocalGateway.Hosting;
@@ -47,7 +48,7 @@ public sealed class GatewayOptions
 
     public string? SqsServiceUrl { get; set; }
 
-    public int Pollers { get; set; } = 8;
+    public int Pollers { get; set; } = EventSourceOptions.DefaultPollers;
 
     public int FunctionTimeoutSeconds { get; set; } = 10;
 
