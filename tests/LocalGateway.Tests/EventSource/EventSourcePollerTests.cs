@@ -327,9 +327,11 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
 
         public async Task<IReadOnlyList<bool>> DeleteBatchAsync(IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken)
         {
+            // Read before announcing the start: a test may clear DeleteFailure as soon as it sees the start.
+            var failure = DeleteFailure;
             DeleteStarted.TrySetResult();
             await DeleteGate.Task;
-            if (DeleteFailure is { } failure)
+            if (failure is not null)
             {
                 throw failure;
             }
