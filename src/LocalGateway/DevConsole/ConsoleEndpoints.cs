@@ -19,6 +19,7 @@ public static class ConsoleEndpoints
 {
     private const int DefaultLimit = 100;
     private const int MaxDeadLetters = 1000;
+    private const int MaxConnections = 1000;
 
     private static readonly Dictionary<string, (string Resource, string ContentType)> Assets = new(StringComparer.Ordinal)
     {
@@ -55,7 +56,8 @@ public static class ConsoleEndpoints
                 ?? Json(json => recorder.WriteMessages(json, limit, messageId.Length > 0 ? messageId : null)));
         });
         Map(endpoints, "GET", "/_local/api/connections", write: false, http =>
-            Task.FromResult(Json(json => recorder.WriteConnections(json, [.. connections.Connections.Select(c => c.ToSnapshot())]))));
+            Task.FromResult(ReadLimit(http, MaxConnections, out var limit)
+                ?? Json(json => recorder.WriteConnections(json, [.. connections.Connections.Select(c => c.ToSnapshot())], limit))));
         Map(endpoints, "GET", "/_local/api/invocations", write: false, http =>
             Task.FromResult(ReadLimit(http, recorder.InvocationCapacity, out var limit) ?? Json(json => recorder.WriteInvocations(json, limit))));
         Map(endpoints, "GET", "/_local/api/dead-letters", write: false, async http =>
@@ -147,7 +149,7 @@ public static class ConsoleEndpoints
         }
 
         limit = 0;
-        return Error(StatusCodes.Status400BadRequest, $"limit must be one positive whole number (at most {max} are listed), not '{text}'");
+        return Error(StatusCodes.Status400BadRequest, $"limit must be one positive whole number (a larger one than {max} lists {max}), not '{text}'");
     }
 
     private static void WriteDeadLetters(Utf8JsonWriter json, IReadOnlyList<DeadLetter> deadLetters, long total)

@@ -265,8 +265,12 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
         }
     }
 
-    /// <summary><c>{"connections":[{connectionId, connectedAt, lastActiveAt, messages, sourceIp, userAgent}]}</c>; forgets the counts of closed connections.</summary>
-    public void WriteConnections(Utf8JsonWriter json, IReadOnlyList<ConnectionSnapshot> open)
+    /// <summary>
+    /// <c>{"connections":[{connectionId, connectedAt, lastActiveAt, messages, sourceIp, userAgent}]}</c>, the
+    /// <paramref name="limit"/> most recently opened of <paramref name="open"/>, newest first; forgets the
+    /// counts of closed connections.
+    /// </summary>
+    public void WriteConnections(Utf8JsonWriter json, IReadOnlyList<ConnectionSnapshot> open, int limit)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(open);
@@ -280,7 +284,7 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
 
             json.WriteStartObject();
             json.WriteStartArray("connections");
-            foreach (var connection in open.OrderBy(c => c.ConnectedAt))
+            foreach (var connection in open.OrderByDescending(c => c.ConnectedAt).Take(limit))
             {
                 json.WriteStartObject();
                 json.WriteString("connectionId", connection.ConnectionId.Value);

@@ -9,6 +9,12 @@ public sealed class EventSourceOptions
     /// <summary>The default of <see cref="Pollers"/> (ADR-026), also the gateway's <c>--pollers</c> default.</summary>
     public const int DefaultPollers = 8;
 
+    /// <summary>
+    /// The most pollers one gateway runs: each has its own execution environment (a Runtime API port, and
+    /// with <c>--function-binary</c> a process), so thousands would exhaust the machine's file handles.
+    /// </summary>
+    public const int MaxPollers = 64;
+
     /// <summary>Pollers running at once; each has its own function execution environment, so different groups progress in parallel.</summary>
     public int Pollers { get; set; } = DefaultPollers;
 
@@ -33,9 +39,9 @@ public sealed class EventSourceOptions
     /// <summary>Every setting that is out of range, by property name.</summary>
     public IEnumerable<OptionProblem> Problems()
     {
-        if (Pollers < 1)
+        if (Pollers is < 1 or > MaxPollers)
         {
-            yield return new(nameof(Pollers), $"must be at least 1 (was {Pollers})");
+            yield return new(nameof(Pollers), $"must be 1–{MaxPollers} (was {Pollers})");
         }
 
         if (BatchSize is < 1 or > 10)

@@ -294,9 +294,9 @@ public sealed class GatewayOptions
             yield return problem;
         }
 
-        if (Pollers < 1)
+        if (Pollers is < 1 or > EventSourceOptions.MaxPollers)
         {
-            yield return new(Switch(nameof(Pollers)), $"must be at least 1 (was {Pollers})");
+            yield return new(Switch(nameof(Pollers)), $"must be 1–{EventSourceOptions.MaxPollers}, one execution environment each (was {Pollers})");
         }
 
         if (FunctionTimeoutSeconds < 1)

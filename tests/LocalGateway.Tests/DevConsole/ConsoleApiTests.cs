@@ -63,6 +63,37 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task Connections_are_listed_newest_first_and_capped_by_limit()
+    {
+        await using var gateway = await ReliabilityGateway.StartAsync(_ => { }, new Dictionary<string, string>());
+        using var http = new HttpClient { BaseAddress = gateway.Host.HttpUrl };
+        var clients = new List<ClientWebSocket>();
+        var ids = new List<string>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var client = new ClientWebSocket();
+                clients.Add(client);
+                await client.ConnectAsync(gateway.Host.WebSocketUrl, CancellationToken.None);
+                await client.SendTextAsync($$"""{"MessageGroupId":"g{{i}}"}""");
+                ids.Add(JsonDocument.Parse(await client.ReceiveTextAsync()).RootElement.GetProperty("connectionId").GetString()!);
+                await Task.Delay(5); // distinct connectedAt milliseconds
+            }
+
+            var listed = (await http.GetFromJsonAsync<JsonElement>("/_local/api/connections?limit=2")).GetProperty("connections")
+                .EnumerateArray().Select(c => c.GetProperty("connectionId").GetString()).ToList();
+            Assert.Equal([ids[2], ids[1]], listed);
+            using var refused = await http.GetAsync("/_local/api/connections?limit=abc");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task A_closed_connection_leaves_no_count_behind_even_when_nobody_opens_the_console()
     {
         await using var gateway = await ReliabilityGateway.StartAsync(_ => { }, new Dictionary<string, string>());
