@@ -37,6 +37,7 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
     private const string Algorithm = "AWS4-HMAC-SHA256";
     private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
     private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
+    private DailySigningKey? _signingKey;
 
     /// <summary>
     /// Everything that can be checked before the body is read: the header is there and complete, the
@@ -114,19 +115,41 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
             return true;
         }
 
-        var stringToSign = $"{Algorithm}\n{authorization.SignedAt.ToString(AmzDateFormat, CultureInfo.InvariantCulture)}\n{authorization.Scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
         refusal = new(
             "InvalidSignatureException",
             "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n"
-            + $"The Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{stringToSign}'\n");
+            + $"The Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{StringToSign(canonical, authorization)}'\n");
         return false;
     }
 
     private bool Matches(string canonicalRequest, SigV4Authorization authorization)
     {
-        var credentials = new ImmutableCredentials(options.Credentials.AccessKeyId, options.Credentials.SecretAccessKey, null);
-        var expected = AWS4Signer.ComputeSignature(credentials, options.Region, authorization.SignedAt, Service, authorization.SignedHeaders, canonicalRequest).Signature;
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature));
+        var signature = AWS4Signer.ComputeKeyedHash(SigningAlgorithm.HmacSHA256, SigningKeyFor(authorization.SignedAt), StringToSign(canonicalRequest, authorization));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(signature)), Encoding.ASCII.GetBytes(authorization.Signature));
+    }
+
+    /// <summary>
+    /// The string to sign (algorithm, <c>X-Amz-Date</c>, scope, hex SHA-256 of the canonical request). The scope
+    /// is the request's, which <see cref="CheckCredential"/> has held to this gateway's date, region and service.
+    /// </summary>
+    private static string StringToSign(string canonicalRequest, SigV4Authorization authorization) =>
+        $"{Algorithm}\n{Format(authorization.SignedAt)}\n{authorization.Scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
+
+    /// <summary>
+    /// The SigV4 signing key (AWSSDK.Core's derivation: four HMACs over the secret, date, region and service) for
+    /// <paramref name="signedAt"/>'s day. It depends on nothing else, so the key of the last day asked for is kept.
+    /// </summary>
+    private byte[] SigningKeyFor(DateTime signedAt)
+    {
+        var date = signedAt.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        if (Volatile.Read(ref _signingKey) is { } cached && cached.Date == date)
+        {
+            return cached.Key;
+        }
+
+        var key = AWS4Signer.ComposeSigningKey(options.Credentials.SecretAccessKey, options.Region, date, Service);
+        Volatile.Write(ref _signingKey, new DailySigningKey(date, key));
+        return key;
     }
 
     private ManagementRefusal? CheckCredential(string credential, DateTime signedAt)
@@ -234,3 +257,6 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
         return parameters;
     }
 }
+
+/// <summary>A SigV4 signing key and the <c>yyyyMMdd</c> day it signs for.</summary>
+internal sealed record DailySigningKey(string Date, byte[] Key);

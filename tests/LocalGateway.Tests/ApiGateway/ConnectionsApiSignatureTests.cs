@@ -114,6 +114,25 @@ public sealed class ConnectionsApiSignatureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Signatures_from_either_side_of_midnight_are_each_checked_with_their_own_days_key()
+    {
+        // The signing key is derived from the signing day: a gateway that kept one day's key would refuse the other day.
+        var lateEvening = new DateTimeOffset(2026, 11, 30, 23, 59, 0, TimeSpan.Zero);
+        var gatewayClock = new FakeTimeProvider(lateEvening.AddMinutes(2));
+        await using var gateway = await GatewayHarness.StartAsync(time: gatewayClock);
+        var client = await gateway.ConnectAsync();
+
+        foreach (var (signedAt, body) in new[] { (lateEvening.AddMinutes(2), "after midnight"), (lateEvening, "before midnight"), (lateEvening.AddMinutes(3), "after again") })
+        {
+            using var response = await gateway.SendSignedAsync(
+                HttpMethod.Post, client.ConnectionId, "/local", new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body)), clock: new FakeTimeProvider(signedAt));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(body, await client.ReceiveTextAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_body_changed_after_signing_is_403_InvalidSignature()
     {
         var client = await _gateway.ConnectAsync();
