@@ -47,7 +47,7 @@ internal sealed class ConnectionsApi(
         if (!ManagementRequestTarget.TryGetConnectionId(rawTarget, options.Stage, out var rawId, out var path, out var query)
             || !(HttpMethods.IsPost(request.Method) || HttpMethods.IsGet(request.Method) || HttpMethods.IsDelete(request.Method)))
         {
-            await RefuseAsync(context, rawTarget, ManagementRefusal.Forbidden, $"only {request.Method} /{options.Stage}/@connections/{{connectionId}} is routed");
+            await RefuseAsync(context, rawTarget, ManagementRefusal.Forbidden, $"only POST, GET and DELETE /{options.Stage}/@connections/{{connectionId}} are routed (a / in an id is written %2F)");
             return;
         }
 
@@ -81,7 +81,7 @@ internal sealed class ConnectionsApi(
 
             if (!verifier.VerifySignature(request, authorization!, path, query, buffer.AsSpan(0, length), out refusal))
             {
-                await RefuseAsync(context, path, refusal!, refusal!.ErrorType);
+                await RefuseAsync(context, path, refusal!, "the signature does not match the request");
                 return;
             }
 

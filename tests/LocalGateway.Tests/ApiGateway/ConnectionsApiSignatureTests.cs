@@ -133,6 +133,25 @@ public sealed class ConnectionsApiSignatureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_over_the_limit_is_413_before_its_signature_is_checked()
+    {
+        // The signature covers the body, so it is checked only once the body is known to fit; the header's
+        // credential, scope and date are checked before the size.
+        var client = await _gateway.ConnectAsync();
+
+        using var forged = await _gateway.SendSignedAsync(
+            HttpMethod.Post, client.ConnectionId, "/local", new ByteArrayContent(new byte[(128 * 1024) + 1]),
+            ConnectionsApiCredentials.Default with { SecretAccessKey = "not-the-secret" });
+        using var foreignKey = await _gateway.SendSignedAsync(
+            HttpMethod.Post, client.ConnectionId, "/local", new ByteArrayContent(new byte[(128 * 1024) + 1]),
+            ConnectionsApiCredentials.Default with { AccessKeyId = "AKIAOTHERKEY" });
+
+        await ConnectionsApiTests.AssertErrorAsync(forged, HttpStatusCode.RequestEntityTooLarge, "PayloadTooLargeException");
+        await ConnectionsApiTests.AssertErrorAsync(foreignKey, HttpStatusCode.Forbidden, "UnrecognizedClientException");
+        await AssertNothingReachedAsync(client);
+    }
+
+    [Fact]
     public async Task A_body_changed_after_signing_is_403_InvalidSignature()
     {
         var client = await _gateway.ConnectAsync();
