@@ -67,7 +67,7 @@ internal static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  Queue               {queue}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Queue ARN           {gateway.Identity.QueueArn}");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Connect:  npx wscat -c {ws}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Connect:  npx --yes wscat -c {ws}");
         text.AppendLine("Send:     {\"MessageGroupId\":\"test\",\"data\":\"hello world\"}");
         text.AppendLine();
         text.AppendLine("Post to a connection yourself (<id> from a reply's connectionId; in the curl URL write / as %2F):");
