@@ -124,7 +124,7 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
 
     private bool Matches(string canonicalRequest, SigV4Authorization authorization)
     {
-        var signature = AWS4Signer.ComputeKeyedHash(SigningAlgorithm.HmacSHA256, SigningKeyFor(authorization.SignedAt), StringToSign(canonicalRequest, authorization));
+        var signature = AWS4Signer.ComputeKeyedHash(SigningAlgorithm.HmacSHA256, SigningKeyFor(authorization), StringToSign(canonicalRequest, authorization));
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(signature)), Encoding.ASCII.GetBytes(authorization.Signature));
     }
 
@@ -136,17 +136,19 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
         $"{Algorithm}\n{Format(authorization.SignedAt)}\n{authorization.Scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
 
     /// <summary>
-    /// The SigV4 signing key (AWSSDK.Core's derivation: four HMACs over the secret, date, region and service) for
-    /// <paramref name="signedAt"/>'s day. It depends on nothing else, so the key of the last day asked for is kept.
+    /// The SigV4 signing key (AWSSDK.Core's derivation: four HMACs over the secret, date, region and service) for the
+    /// day of the request's scope (<c>yyyyMMdd/…</c>, which <see cref="CheckCredential"/> has held to its
+    /// <c>X-Amz-Date</c>). It depends on nothing else, so the key of the last day asked for is kept.
     /// </summary>
-    private byte[] SigningKeyFor(DateTime signedAt)
+    private byte[] SigningKeyFor(SigV4Authorization authorization)
     {
-        var date = signedAt.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        if (Volatile.Read(ref _signingKey) is { } cached && cached.Date == date)
+        var day = authorization.Scope.AsSpan(0, authorization.Scope.IndexOf('/', StringComparison.Ordinal));
+        if (Volatile.Read(ref _signingKey) is { } cached && day.SequenceEqual(cached.Date))
         {
             return cached.Key;
         }
 
+        var date = day.ToString();
         var key = AWS4Signer.ComposeSigningKey(options.Credentials.SecretAccessKey, options.Region, date, Service);
         Volatile.Write(ref _signingKey, new DailySigningKey(date, key));
         return key;
