@@ -1,11 +1,11 @@
 using System.Globalization;
-using Amazon.Runtime.Internal.Auth;
 
 namespace SocketRelay.Infrastructure.Connections;
 
 /// <summary>
 /// Signs an <see cref="HttpRequestMessage"/> with AWS Signature Version 4 in the <c>Authorization</c>
-/// header. The canonical request is built here; the key derivation and HMAC are AWSSDK.Core's.
+/// header. The canonical request is <see cref="SigV4CanonicalRequest"/>'s; the signing key is AWSSDK.Core's
+/// derivation, kept for the day (<see cref="SigV4SigningKeys"/>).
 /// Signed headers: <c>host</c>, <c>x-amz-date</c>, <c>x-amz-security-token</c> (temporary credentials,
 /// as Lambda's are) and any other <c>x-amz-*</c> header already on the request.
 /// </summary>
@@ -17,6 +17,7 @@ public sealed class SigV4Signer
 
     private readonly IAwsCredentialsProvider _credentials;
     private readonly TimeProvider _timeProvider;
+    private readonly SigV4SigningKeys _signingKeys = new();
 
     public SigV4Signer(IAwsCredentialsProvider credentials, TimeProvider timeProvider)
     {
@@ -50,7 +51,8 @@ public sealed class SigV4Signer
         headers.Remove(AmzDateHeader);
         headers.Remove(SecurityTokenHeader);
         headers.Host ??= HostHeaderOf(uri);
-        headers.TryAddWithoutValidation(AmzDateHeader, signedAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
+        var amzDate = signedAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        headers.TryAddWithoutValidation(AmzDateHeader, amzDate);
         if (credentials.UseToken)
         {
             headers.TryAddWithoutValidation(SecurityTokenHeader, credentials.Token);
@@ -59,9 +61,11 @@ public sealed class SigV4Signer
         var signedHeaders = HeadersToSign(headers);
         var canonicalRequest = SigV4CanonicalRequest.Build(
             request.Method.Method, uri, signedHeaders, SigV4CanonicalRequest.HashPayload(payload));
-        var signature = AWS4Signer.ComputeSignature(
-            credentials, region, signedAt, service, SigV4CanonicalRequest.SignedHeaders(signedHeaders), canonicalRequest);
-        headers.TryAddWithoutValidation(AuthorizationHeader, signature.ForAuthorizationHeader);
+        var (key, scope) = _signingKeys.For(credentials.SecretKey, amzDate.AsSpan(0, 8), region, service);
+        var signature = SigV4SigningKeys.Sign(key, SigV4SigningKeys.StringToSign(amzDate, scope, canonicalRequest));
+        headers.TryAddWithoutValidation(
+            AuthorizationHeader,
+            $"{SigV4SigningKeys.Algorithm} Credential={credentials.AccessKey}/{scope}, SignedHeaders={SigV4CanonicalRequest.SignedHeaders(signedHeaders)}, Signature={signature}");
     }
 
     internal static List<KeyValuePair<string, string>> HeadersToSign(System.Net.Http.Headers.HttpRequestHeaders headers)

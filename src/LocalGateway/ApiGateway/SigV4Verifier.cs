@@ -1,8 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Amazon.Runtime;
-using Amazon.Runtime.Internal.Auth;
 using Microsoft.AspNetCore.Http;
 using SocketRelay.Infrastructure.Connections;
 
@@ -34,10 +33,10 @@ internal sealed record SigV4Authorization(string SignedHeaders, string Signature
 internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time)
 {
     public const string Service = "execute-api";
-    private const string Algorithm = "AWS4-HMAC-SHA256";
+    private const string Algorithm = SigV4SigningKeys.Algorithm;
     private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
     private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
-    private DailySigningKey? _signingKey;
+    private readonly SigV4SigningKeys _signingKeys = new();
 
     /// <summary>
     /// Everything that can be checked before the body is read: the header is there and complete, the
@@ -104,9 +103,14 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
     /// </summary>
     public bool VerifySignature(HttpRequest request, SigV4Authorization authorization, string wirePath, string query, ReadOnlySpan<byte> body, out ManagementRefusal? refusal)
     {
-        var headers = authorization.SignedHeaders.Split(';')
-            .Select(name => new KeyValuePair<string, string>(name, string.Join(',', request.Headers[name].Select(v => v ?? ""))))
-            .ToList();
+        var names = authorization.SignedHeaders.Split(';');
+        var headers = new List<KeyValuePair<string, string>>(names.Length);
+        foreach (var name in names)
+        {
+            // Repeated headers are signed as their values joined by commas, as StringValues joins them.
+            headers.Add(new(name, request.Headers[name].ToString()));
+        }
+
         var payloadHash = SigV4CanonicalRequest.HashPayload(body);
         var canonical = SigV4CanonicalRequest.Build(request.Method, SigV4CanonicalRequest.CanonicalPath(wirePath), query, headers, payloadHash);
         if (Matches(canonical, authorization) || Matches(SigV4CanonicalRequest.Build(request.Method, wirePath, query, headers, payloadHash), authorization))
@@ -124,35 +128,27 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
 
     private bool Matches(string canonicalRequest, SigV4Authorization authorization)
     {
-        var signature = AWS4Signer.ComputeKeyedHash(SigningAlgorithm.HmacSHA256, SigningKeyFor(authorization), StringToSign(canonicalRequest, authorization));
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(signature)), Encoding.ASCII.GetBytes(authorization.Signature));
+        var signature = SigV4SigningKeys.Sign(SigningKeyFor(authorization), StringToSign(canonicalRequest, authorization));
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(signature.AsSpan()), MemoryMarshal.AsBytes(authorization.Signature.AsSpan()));
     }
 
     /// <summary>
-    /// The string to sign (algorithm, <c>X-Amz-Date</c>, scope, hex SHA-256 of the canonical request). The scope
-    /// is the request's, which <see cref="CheckCredential"/> has held to this gateway's date, region and service.
+    /// The string to sign, over the request's own scope, which <see cref="CheckCredential"/> has held to this
+    /// gateway's date, region and service.
     /// </summary>
     private static string StringToSign(string canonicalRequest, SigV4Authorization authorization) =>
-        $"{Algorithm}\n{Format(authorization.SignedAt)}\n{authorization.Scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
+        SigV4SigningKeys.StringToSign(Format(authorization.SignedAt), authorization.Scope, canonicalRequest);
 
     /// <summary>
-    /// The SigV4 signing key (AWSSDK.Core's derivation: four HMACs over the secret, date, region and service) for the
-    /// day of the request's scope (<c>yyyyMMdd/…</c>, which <see cref="CheckCredential"/> has held to its
-    /// <c>X-Amz-Date</c>). It depends on nothing else, so the key of the last day asked for is kept.
+    /// The signing key for the day of the request's scope (<c>yyyyMMdd/…</c>, which <see cref="CheckCredential"/>
+    /// has held to its <c>X-Amz-Date</c>), derived once a day.
     /// </summary>
-    private byte[] SigningKeyFor(SigV4Authorization authorization)
-    {
-        var day = authorization.Scope.AsSpan(0, authorization.Scope.IndexOf('/', StringComparison.Ordinal));
-        if (Volatile.Read(ref _signingKey) is { } cached && day.SequenceEqual(cached.Date))
-        {
-            return cached.Key;
-        }
-
-        var date = day.ToString();
-        var key = AWS4Signer.ComposeSigningKey(options.Credentials.SecretAccessKey, options.Region, date, Service);
-        Volatile.Write(ref _signingKey, new DailySigningKey(date, key));
-        return key;
-    }
+    private byte[] SigningKeyFor(SigV4Authorization authorization) =>
+        _signingKeys.For(
+            options.Credentials.SecretAccessKey,
+            authorization.Scope.AsSpan(0, authorization.Scope.IndexOf('/', StringComparison.Ordinal)),
+            options.Region,
+            Service).Key;
 
     private ManagementRefusal? CheckCredential(string credential, DateTime signedAt)
     {
@@ -259,6 +255,3 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
         return parameters;
     }
 }
-
-/// <summary>A SigV4 signing key and the <c>yyyyMMdd</c> day it signs for.</summary>
-internal sealed record DailySigningKey(string Date, byte[] Key);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Amazon.Runtime;
+using NSubstitute;
 using Microsoft.Extensions.Time.Testing;
 using SocketRelay.Infrastructure.Connections;
 
@@ -114,6 +116,62 @@ public class SigV4SignerTests
         Assert.Single(request.Headers.GetValues("X-Amz-Security-Token"));
         Assert.Single(request.Headers.GetValues("Authorization"));
     }
+
+    [Fact]
+    public async Task A_signer_that_keeps_its_key_signs_each_day_and_each_new_secret_as_AWSSDK_does()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2015, 8, 30, 23, 59, 59, TimeSpan.Zero));
+        var credentials = new ImmutableCredentials(AccessKey, SecretKey, StsToken);
+        var provider = Substitute.For<IAwsCredentialsProvider>();
+        provider.GetCredentialsAsync(Arg.Any<CancellationToken>()).Returns(_ => ValueTask.FromResult(credentials));
+        var signer = new SigV4Signer(provider, clock);
+
+        async Task AssertSignedAsAwsSdkSigns(string expectedDate)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "https://example.amazonaws.com/prod/@connections/abc%3D")
+            {
+                Content = new ByteArrayContent("{\"message\":\"hi\"}"u8.ToArray()),
+            };
+            await signer.SignAsync(request, "us-east-1", "execute-api", CancellationToken.None);
+            var signedAt = DateTime.ParseExact(
+                Assert.Single(request.Headers.GetValues("X-Amz-Date")), "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+            var headers = SigV4Signer.HeadersToSign(request.Headers);
+            var expected = Amazon.Runtime.Internal.Auth.AWS4Signer.ComputeSignature(
+                credentials, "us-east-1", signedAt, "execute-api", SigV4CanonicalRequest.SignedHeaders(headers), await CanonicalRequestOfAsync(request));
+            Assert.Equal(expected.ForAuthorizationHeader, AuthorizationOf(request));
+            Assert.Contains($"/{expectedDate}/us-east-1/execute-api/aws4_request,", AuthorizationOf(request), StringComparison.Ordinal);
+        }
+
+        await AssertSignedAsAwsSdkSigns("20150830");
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await AssertSignedAsAwsSdkSigns("20150831");
+        credentials = new ImmutableCredentials("AKIDROTATED", "a-rotated-secret-of-the-same-day", StsToken);
+        await AssertSignedAsAwsSdkSigns("20150831");
+    }
+
+    [Fact]
+    public void Header_values_are_trimmed_and_inner_spaces_collapsed_as_in_the_published_get_header_value_trim_case()
+    {
+        // aws-sig-v4-test-suite/get-header-value-trim, with its headers given out of order.
+        var canonical = SigV4CanonicalRequest.Build(
+            "get",
+            new Uri("https://example.amazonaws.com/"),
+            [new("x-amz-date", "20150830T123600Z"), new("my-header2", "\"a   b   c\""), new("host", "example.amazonaws.com"), new("my-header1", " value1")],
+            EmptyPayloadHash);
+
+        Assert.Equal(
+            "GET\n/\n\nhost:example.amazonaws.com\nmy-header1:value1\nmy-header2:\"a b c\"\nx-amz-date:20150830T123600Z\n\n" +
+            "host;my-header1;my-header2;x-amz-date\n" + EmptyPayloadHash,
+            canonical);
+    }
+
+    [Theory]
+    [InlineData("/\u1234", "/%E1%88%B4")] // aws-sig-v4-test-suite/get-utf8
+    [InlineData("/prod/@connections/a%2Bb", "/prod/%40connections/a%252Bb")]
+    [InlineData("/unreserved-_.~AZaz09/", "/unreserved-_.~AZaz09/")]
+    [InlineData("", "/")]
+    public void The_canonical_path_encodes_each_segment_once_more_over_UTF8(string wirePath, string expected) =>
+        Assert.Equal(expected, SigV4CanonicalRequest.CanonicalPath(wirePath));
 
     private static async Task SignAsync(HttpRequestMessage request, ImmutableCredentials credentials)
     {
