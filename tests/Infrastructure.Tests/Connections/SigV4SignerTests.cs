@@ -1,7 +1,7 @@
 using System.Globalization;
 using Amazon.Runtime;
-using NSubstitute;
 using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
 using SocketRelay.Infrastructure.Connections;
 
 namespace SocketRelay.Infrastructure.Tests.Connections;
