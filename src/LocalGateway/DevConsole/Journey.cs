@@ -19,8 +19,13 @@ public static class JourneySteps
     public const string Deleted = "deleted";
 }
 
-/// <summary>One step: its name (<see cref="JourneySteps"/>), when (Unix ms) and what is known about it.</summary>
-internal sealed record JourneyStep(
+/// <summary>
+/// One step: its name (<see cref="JourneySteps"/>), when (Unix ms) and what is known about it. A value
+/// kept inline in its journey's list: the recorder holds the last few hundred journeys, each living
+/// long enough to outlast a young-generation collection, so each step as its own object would cost
+/// every collection a copy.
+/// </summary>
+internal readonly record struct JourneyStep(
     string Step,
     long At,
     string? Detail = null,
@@ -50,7 +55,11 @@ internal sealed class Journey(string messageId)
 
     public long? ReceivedAt { get; set; }
 
-    public List<JourneyStep> Steps { get; } = [];
+    /// <summary>The queue's sequence number for the message, for the <see cref="JourneySteps.Queued"/> step's detail.</summary>
+    public string? SequenceNumber { get; set; }
+
+    /// <summary>The usual journey is received, queued, invoked and delivered: room for those four up front.</summary>
+    public List<JourneyStep> Steps { get; } = new(4);
 
     /// <summary><c>@connections</c> answers for this message during the current invocation.</summary>
     public int PendingAttempts { get; set; }
@@ -63,6 +72,17 @@ internal sealed class Journey(string messageId)
     public string? LastFailure { get; set; }
 
     public string? Outcome => Steps.Count == 0 ? null : Steps[^1].Step;
+
+    /// <summary>
+    /// What is known about <paramref name="step"/>: its own detail, or for the received and queued steps
+    /// the connection, group and sequence number, written out only when the console asks.
+    /// </summary>
+    public string? DetailOf(JourneyStep step) => step.Detail ?? step.Step switch
+    {
+        JourneySteps.Received when ConnectionId is not null => $"from connection {ConnectionId}, group {MessageGroupId}",
+        JourneySteps.Queued when SequenceNumber is not null => $"sequence number {SequenceNumber}",
+        _ => null,
+    };
 
     public void Add(JourneyStep step)
     {

@@ -83,10 +83,9 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
             journey.ReceivedAt = receivedAt;
             _byRequestId[requestId] = journey;
             // A fast poller may have invoked the function before this call: the first steps go first.
-            journey.Steps.InsertRange(0, [
-                new JourneyStep(JourneySteps.Received, receivedAt, $"from connection {connectionId}, group {messageGroupId}"),
-                new JourneyStep(JourneySteps.Queued, queuedAt, $"sequence number {queued.SequenceNumber}"),
-            ]);
+            journey.SequenceNumber = queued.SequenceNumber;
+            journey.Steps.Insert(0, new JourneyStep(JourneySteps.Received, receivedAt));
+            journey.Steps.Insert(1, new JourneyStep(JourneySteps.Queued, queuedAt));
             Count("queued");
         }
     }
@@ -139,6 +138,7 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
             invocation.Outcome = outcome;
             invocation.ErrorType = result.ErrorType;
             invocation.FailedCount = failedMessageIds.Count;
+            invocation.MessageIds.EnsureCapacity(invocation.MessageIds.Count + messages.Count);
             var bucket = Bucket(answered);
             bucket.Invocations++;
             foreach (var message in messages)
@@ -516,7 +516,7 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
             json.WriteStartObject();
             json.WriteString("step", step.Step);
             json.WriteNumber("at", step.At);
-            WriteOptional(json, "detail", step.Detail);
+            WriteOptional(json, "detail", journey.DetailOf(step));
             WriteOptional(json, "invocationRequestId", step.InvocationRequestId);
             WriteOptional(json, "batchSize", step.BatchSize);
             WriteOptional(json, "receiveCount", step.ReceiveCount);

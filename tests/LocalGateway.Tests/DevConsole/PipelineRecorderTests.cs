@@ -30,6 +30,9 @@ public sealed class PipelineRecorderTests
         Assert.Equal(("inv-1", 1, 1), (invoked.GetProperty("invocationRequestId").GetString(), invoked.GetProperty("batchSize").GetInt32(), invoked.GetProperty("receiveCount").GetInt32()));
         var delivered = Steps(journey)[3];
         Assert.Equal((200, 2), (delivered.GetProperty("statusCode").GetInt32(), delivered.GetProperty("attempts").GetInt32()));
+        Assert.Equal(
+            ["from connection conn-1, group g", "sequence number 7", "reply sent to the client"],
+            Steps(journey).Where(s => s.TryGetProperty("detail", out _)).Select(s => s.GetProperty("detail").GetString()));
     }
 
     [Theory]
