@@ -36,6 +36,27 @@ internal static class Banner
         ];
     }
 
+    /// <summary>
+    /// The first execution environment's Runtime API and, when there are more, the ports of the others: each
+    /// environment has its own (its function process's <c>AWS_LAMBDA_RUNTIME_API</c>).
+    /// </summary>
+    internal static string RuntimeApis(IReadOnlyList<string> addresses)
+    {
+        if (addresses.Count == 0)
+        {
+            return "";
+        }
+
+        var first = $"http://{addresses[0]}/{RuntimeApiContract.Version}/runtime";
+        if (addresses.Count == 1)
+        {
+            return first;
+        }
+
+        var others = string.Join(", ", addresses.Skip(1).Select(address => address[(address.LastIndexOf(':') + 1)..]));
+        return $"{first}  (execution environment 1 of {addresses.Count}; the others on ports {others})";
+    }
+
     public static string For(GatewayHost gateway)
     {
         var options = gateway.Options;
@@ -61,7 +82,7 @@ internal static class Banner
             text.AppendLine(CultureInfo.InvariantCulture, $"  Developer console   {http}/_local/  (status JSON: {http}/_local/status)");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  http://{gateway.RuntimeApiAddress}/{RuntimeApiContract.Version}/runtime");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Lambda Runtime API  {RuntimeApis(gateway.RuntimeApiAddresses)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function            {gateway.FunctionDescription}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Function ARN        {gateway.Identity.FunctionArn} ({gateway.Identity.FunctionMemoryMb} MB)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Queue               {queue}");

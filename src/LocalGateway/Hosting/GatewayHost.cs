@@ -59,6 +59,10 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public string RuntimeApiAddress => _runtime?.Address ?? "";
 
+    /// <summary>The <c>host:port</c> of each execution environment's Runtime API, in environment order (empty before start).</summary>
+    public IReadOnlyList<string> RuntimeApiAddresses =>
+        _runtime is { } runtime ? [.. Enumerable.Range(0, runtime.EnvironmentCount).Select(runtime.AddressOf)] : [];
+
     public string FunctionDescription => _function?.Description ?? "";
 
     public IFifoQueue Queue => _queue!;

@@ -45,6 +45,27 @@ public sealed class BannerExampleTests(GatewayFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public void The_banner_gives_every_execution_environments_Runtime_API_port()
+    {
+        var banner = Banner.For(fixture.Gateway);
+        var addresses = fixture.Gateway.RuntimeApiAddresses;
+
+        Assert.True(addresses.Count > 1, $"the fixture runs {addresses.Count} execution environment(s)");
+        Assert.Equal(addresses.Count, addresses.Distinct().Count());
+        var line = Assert.Single(banner.Split('\n'), l => l.Contains("Lambda Runtime API", StringComparison.Ordinal));
+        Assert.Contains($"http://{addresses[0]}/2018-06-01/runtime", line, StringComparison.Ordinal);
+        Assert.Contains($"execution environment 1 of {addresses.Count}", line, StringComparison.Ordinal);
+        foreach (var address in addresses.Skip(1))
+        {
+            Assert.Contains(address[(address.LastIndexOf(':') + 1)..], line, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void One_execution_environment_is_given_as_its_Runtime_API_alone() =>
+        Assert.Equal("http://127.0.0.1:9001/2018-06-01/runtime", Banner.RuntimeApis(["127.0.0.1:9001"]));
+
+    [Fact]
     public async Task The_function_replies_through_another_stage_with_other_credentials()
     {
         var options = fixture.Options;
