@@ -107,8 +107,9 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
         var headers = new List<KeyValuePair<string, string>>(names.Length);
         foreach (var name in names)
         {
-            // Repeated headers are signed as their values joined by commas, as StringValues joins them.
-            headers.Add(new(name, request.Headers[name].ToString()));
+            // A repeated header is signed as its values joined by commas, empty ones included.
+            var values = request.Headers[name];
+            headers.Add(new(name, values.Count == 1 ? values[0] ?? "" : string.Join(',', values.Select(v => v ?? ""))));
         }
 
         var payloadHash = SigV4CanonicalRequest.HashPayload(body);
