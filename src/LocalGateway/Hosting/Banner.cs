@@ -38,7 +38,8 @@ internal static class Banner
 
     /// <summary>
     /// The first execution environment's Runtime API and, when there are more, the ports of the others: each
-    /// environment has its own (its function process's <c>AWS_LAMBDA_RUNTIME_API</c>).
+    /// environment has its own (its function process's <c>AWS_LAMBDA_RUNTIME_API</c>), and the function polls it,
+    /// so the line says that another client polling it would take the function's work.
     /// </summary>
     internal static string RuntimeApis(IReadOnlyList<string> addresses)
     {
@@ -47,14 +48,15 @@ internal static class Banner
             return "";
         }
 
+        const string Owner = "the function's own: anything else polling it takes the function's invocations";
         var first = $"http://{addresses[0]}/{RuntimeApiContract.Version}/runtime";
         if (addresses.Count == 1)
         {
-            return first;
+            return $"{first}  ({Owner})";
         }
 
         var others = string.Join(", ", addresses.Skip(1).Select(address => address[(address.LastIndexOf(':') + 1)..]));
-        return $"{first}  (execution environment 1 of {addresses.Count}; the others on ports {others})";
+        return $"{first}  (execution environment 1 of {addresses.Count}; the others on ports {others}; {Owner})";
     }
 
     public static string For(GatewayHost gateway)

@@ -55,6 +55,7 @@ public sealed class BannerExampleTests(GatewayFixture fixture) : IClassFixture<G
         var line = Assert.Single(banner.Split('\n'), l => l.Contains("Lambda Runtime API", StringComparison.Ordinal));
         Assert.Contains($"http://{addresses[0]}/2018-06-01/runtime", line, StringComparison.Ordinal);
         Assert.Contains($"execution environment 1 of {addresses.Count}", line, StringComparison.Ordinal);
+        Assert.Contains("the function's own", line, StringComparison.Ordinal);
         foreach (var address in addresses.Skip(1))
         {
             Assert.Contains(address[(address.LastIndexOf(':') + 1)..], line, StringComparison.Ordinal);
@@ -62,8 +63,8 @@ public sealed class BannerExampleTests(GatewayFixture fixture) : IClassFixture<G
     }
 
     [Fact]
-    public void One_execution_environment_is_given_as_its_Runtime_API_alone() =>
-        Assert.Equal("http://127.0.0.1:9001/2018-06-01/runtime", Banner.RuntimeApis(["127.0.0.1:9001"]));
+    public void One_execution_environment_is_given_as_its_Runtime_API_and_as_the_functions() =>
+        Assert.StartsWith("http://127.0.0.1:9001/2018-06-01/runtime  (the function's own", Banner.RuntimeApis(["127.0.0.1:9001"]), StringComparison.Ordinal);
 
     [Fact]
     public async Task The_function_replies_through_another_stage_with_other_credentials()
