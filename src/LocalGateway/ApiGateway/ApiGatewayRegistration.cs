@@ -1,9 +1,7 @@
-using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace SocketRelay.LocalGateway.ApiGateway;
@@ -33,6 +31,7 @@ public static class ApiGatewayRegistration
         services.TryAddSingleton(provider => new ConnectionsFaultInjector(provider.GetRequiredService<ApiGatewayOptions>().Faults));
         services.TryAddSingleton<SigV4Verifier>();
         services.TryAddSingleton<ConnectionsApi>();
+        services.AddHostedService<ApiGatewayShutdown>();
         return services;
     }
 
@@ -42,8 +41,6 @@ public static class ApiGatewayRegistration
         ArgumentNullException.ThrowIfNull(app);
         app.UseWebSockets();
         app.MapApiGateway();
-        var registry = app.Services.GetRequiredService<ConnectionRegistry>();
-        app.Lifetime.ApplicationStopping.Register(() => CloseAll(registry));
         return app;
     }
 
@@ -70,13 +67,5 @@ public static class ApiGatewayRegistration
         var connectionsApi = endpoints.ServiceProvider.GetRequiredService<ConnectionsApi>();
         endpoints.Map("/{**path}", connectionsApi.HandleAsync);
         return endpoints;
-    }
-
-    private static void CloseAll(ConnectionRegistry registry)
-    {
-        foreach (var connection in registry.Connections)
-        {
-            _ = connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Going away");
-        }
     }
 }

@@ -22,8 +22,12 @@ public sealed partial class EventSourcePoller(
 {
     private readonly IPipelineObserver _observer = observer ?? NoPipelineObserver.Instance;
 
-    /// <summary>Polls until <paramref name="stoppingToken"/> is cancelled; returns once the last batch's delete has committed.</summary>
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Polls until <paramref name="stoppingToken"/> is cancelled; a batch already invoked then still gets its answer
+    /// and its delete, unless <paramref name="abandonToken"/> is cancelled too. Returns once the last batch's delete
+    /// has committed.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stoppingToken, CancellationToken abandonToken = default)
     {
         var deleting = Task.CompletedTask;
         try
@@ -32,9 +36,9 @@ public sealed partial class EventSourcePoller(
             {
                 try
                 {
-                    (_, deleting) = await PollAsync(deleting, stoppingToken);
+                    (_, deleting) = await PollAsync(deleting, stoppingToken, abandonToken);
                 }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || abandonToken.IsCancellationRequested)
                 {
                     return;
                 }
@@ -56,7 +60,7 @@ public sealed partial class EventSourcePoller(
     /// <summary>Receives and processes at most one batch, its delete included; returns how many messages it received.</summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var (received, deleting) = await PollAsync(Task.CompletedTask, cancellationToken);
+        var (received, deleting) = await PollAsync(Task.CompletedTask, cancellationToken, cancellationToken);
         await deleting;
         return received;
     }
@@ -66,7 +70,7 @@ public sealed partial class EventSourcePoller(
     /// (it never throws: a failure is logged). <paramref name="previousDelete"/> was queued ahead of this
     /// receive, so it has committed by the time the receive returns; awaiting it keeps one delete in flight.
     /// </summary>
-    private async Task<(int Received, Task Deleting)> PollAsync(Task previousDelete, CancellationToken cancellationToken)
+    private async Task<(int Received, Task Deleting)> PollAsync(Task previousDelete, CancellationToken cancellationToken, CancellationToken abandonToken)
     {
         var messages = await queue.ReceiveAsync(options.BatchSize, options.VisibilityTimeout, options.ReceiveWaitTime, cancellationToken);
         await previousDelete;
@@ -77,7 +81,7 @@ public sealed partial class EventSourcePoller(
 
         var payload = SqsEventFactory.Build(messages, options.QueueArn, options.Region);
         var startedAt = DateTimeOffset.UtcNow;
-        var result = await runtime.InvokeAsync(payload, options.FunctionTimeout, cancellationToken: cancellationToken);
+        var result = await runtime.InvokeAsync(payload, options.FunctionTimeout, cancellationToken: abandonToken);
         var failed = FailedMessageIds(result, messages);
         _observer.BatchInvoked(messages, result, startedAt, failed);
         var done = messages.Where(m => !failed.Contains(m.MessageId)).Select(m => m.ReceiptHandle).ToList();

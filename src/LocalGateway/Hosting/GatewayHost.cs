@@ -22,7 +22,11 @@ namespace SocketRelay.LocalGateway.Hosting;
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    /// <summary>How long a Ctrl+C or SIGTERM waits for the invocations in flight before it abandons them.</summary>
+    internal static readonly TimeSpan LongestDrain = TimeSpan.FromSeconds(10);
+
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abandoning = new();
     private WebApplication? _app;
     private IFifoQueue? _queue;
     private LocalRuntimeApi? _runtime;
@@ -131,6 +135,7 @@ public sealed class GatewayHost : IAsyncDisposable
         // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
+        builder.Services.AddSingleton<IStopDrain>(services => new DrainOnStop(this, services.GetRequiredService<ILogger<DrainOnStop>>()));
         builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api =>
         {
             Options.ConfigureApiGateway(api, Identity);
@@ -200,7 +205,7 @@ public sealed class GatewayHost : IAsyncDisposable
         eventSource.Validate();
         var pollerLogger = _app.Services.GetRequiredService<ILogger<EventSourcePoller>>();
         _pollers = [.. Enumerable.Range(0, Options.Pollers).Select(_ =>
-            Task.Run(() => new EventSourcePoller(_queue, _runtime, eventSource, pollerLogger, observer).RunAsync(_stopping.Token)))];
+            Task.Run(() => new EventSourcePoller(_queue, _runtime, eventSource, pollerLogger, observer).RunAsync(_stopping.Token, _abandoning.Token)))];
     }
 
     /// <summary>
@@ -260,9 +265,36 @@ public sealed class GatewayHost : IAsyncDisposable
                 $"--host '{host}' is neither an IP address nor a name this machine can resolve: give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Asks the web host to stop, as Ctrl+C and SIGTERM do; <see cref="Stopped"/> completes once it has.</summary>
+    public void RequestStop() => _app?.Lifetime.StopApplication();
+
+    /// <summary>
+    /// The first step of stopping on Ctrl+C or SIGTERM, before Kestrel closes the clients' sockets: the
+    /// pollers take no new batch, and a batch already invoked gets its function's answer (its replies
+    /// posted, its messages deleted) within <paramref name="longest"/> or <paramref name="cancellationToken"/>,
+    /// whichever ends first; what is still running then is abandoned and comes back after its visibility timeout.
+    /// </summary>
+    internal async Task DrainAsync(TimeSpan longest, CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_pollers).WaitAsync(longest, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            if (!Task.WhenAll(_pollers).IsCompleted)
+            {
+                await _abandoning.CancelAsync();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Disposed directly (not through a signal), nothing waits for the batches in flight.
+        await _stopping.CancelAsync();
+        await _abandoning.CancelAsync();
         await Task.WhenAll(_pollers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_function is not null)
         {
@@ -282,5 +314,6 @@ public sealed class GatewayHost : IAsyncDisposable
 
         (_queue as IDisposable)?.Dispose();
         _stopping.Dispose();
+        _abandoning.Dispose();
     }
 }

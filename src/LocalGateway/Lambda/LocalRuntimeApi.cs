@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketRelay.Infrastructure.LambdaRuntime;
@@ -93,6 +94,9 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(environments, 1);
         var builder = LocalWebApplication.CreateBuilder();
+        // Stopped by its owner only, not by Ctrl+C or SIGTERM: on those the gateway first lets the
+        // invocations in flight finish, and their functions still need this API to answer.
+        builder.Services.AddSingleton<IHostLifetime, OwnerStoppedLifetime>();
         var listeners = new List<ListenOptions>();
         builder.WebHost.UseKestrel(kestrel =>
         {

@@ -43,6 +43,44 @@ public sealed class GatewayEventTests : IDisposable
         logging => logging.SetMinimumLevel(LogLevel.Warning));
 
     [Fact]
+    public async Task Stopping_as_on_sigterm_answers_the_batch_in_flight_before_it_closes_the_clients_and_the_web_host()
+    {
+        using var function = new ScriptedFunction("", sleepSeconds: 3);
+        await using var gateway = await StartAsync(function);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(gateway.WebSocketUrl, CancellationToken.None);
+        await socket.SendTextAsync("{\"MessageGroupId\": \"test\", \"data\": \"in flight at the stop\"}");
+        // A client that answers the gateway's close frame at once, so nothing but the drain holds the stop,
+        // and notes how far the queue had got when its connection was closed.
+        var answeringClose = Task.Run(async () =>
+        {
+            var buffer = new byte[4096];
+            while ((await socket.ReceiveAsync(buffer, CancellationToken.None)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+
+            var atClose = await gateway.Queue.GetStatsAsync(CancellationToken.None);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            return atClose;
+        });
+        await Eventually.ValueAsync(
+            () => ScriptedFunction.Invocations(_functionLogs.ToString()) is { Count: > 0 } invocations ? invocations : null,
+            TimeSpan.FromSeconds(30),
+            "the Python function's first invocation");
+
+        gateway.RequestStop();
+        await gateway.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
+        var atClose = await answeringClose.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The function was still working when the stop came; the client's connection was closed, and the web
+        // host stopped, only after its answer: a reply it had posted would have reached the client.
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus);
+        Assert.Equal((1L, 1L, 0L), (atClose.Accepted, atClose.Completed, atClose.InFlight));
+        var stats = await gateway.Queue.GetStatsAsync(CancellationToken.None);
+        Assert.Equal((1L, 1L, 0L, 0L), (stats.Accepted, stats.Completed, stats.QueueDepth, stats.InFlight));
+    }
+
+    [Fact]
     public async Task A_function_gets_the_sqs_event_and_function_arn_of_the_configured_identity()
     {
         using var function = new ScriptedFunction("");

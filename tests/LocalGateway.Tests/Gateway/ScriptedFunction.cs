@@ -12,13 +12,14 @@ namespace SocketRelay.LocalGateway.Tests.Gateway;
 internal sealed class ScriptedFunction : IDisposable
 {
     private const string Loop = """
-        import json, os, urllib.request
+        import json, os, time, urllib.request
         base = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime"
         while True:
             with urllib.request.urlopen(base + "/invocation/next") as next_event:
                 headers = {k.lower(): v for k, v in next_event.headers.items() if k.lower().startswith("lambda-runtime-")}
                 event = next_event.read().decode("utf-8")
             print(json.dumps({"probe": "invocation", "headers": headers, "region": os.environ.get("AWS_REGION"), "function_name": os.environ.get("AWS_LAMBDA_FUNCTION_NAME"), "event": event}), flush=True)
+            time.sleep(SLEEP_SECONDS)
             request_id = headers["lambda-runtime-aws-request-id"]
             answer = urllib.request.Request(base + "/invocation/" + request_id + "/response", data=RESPONSE.encode("utf-8"), method="POST")
             urllib.request.urlopen(answer).read()
@@ -27,12 +28,13 @@ internal sealed class ScriptedFunction : IDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "socketrelay-scripted-" + Guid.NewGuid().ToString("N"));
 
     /// <param name="response">The body posted to <c>/invocation/{id}/response</c> for every event, e.g. <c>""</c>.</param>
-    public ScriptedFunction(string response)
+    /// <param name="sleepSeconds">How long it works on each event before it answers.</param>
+    public ScriptedFunction(string response, double sleepSeconds = 0)
     {
         Directory.CreateDirectory(_folder);
         Bootstrap = Path.Combine(_folder, "bootstrap");
         // The interpreter's own path: the function's PATH is the Lambda one, not this shell's.
-        File.WriteAllText(Bootstrap, $"#!{Interpreter.Value}\nRESPONSE = {JsonSerializer.Serialize(response)}\n{Loop}\n");
+        File.WriteAllText(Bootstrap, $"#!{Interpreter.Value}\nRESPONSE = {JsonSerializer.Serialize(response)}\nSLEEP_SECONDS = {sleepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n{Loop}\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(Bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
