@@ -274,20 +274,26 @@ public sealed class GatewayHost : IAsyncDisposable
     /// posted, its messages deleted) within <paramref name="longest"/> or <paramref name="cancellationToken"/>,
     /// whichever ends first; what is still running then is abandoned and comes back after its visibility timeout.
     /// </summary>
-    internal async Task DrainAsync(TimeSpan longest, CancellationToken cancellationToken)
+    /// <returns>Whether every batch in flight was answered; false when some were abandoned.</returns>
+    internal async Task<bool> DrainAsync(TimeSpan longest, CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
+        var pollers = Task.WhenAll(_pollers);
+        var drained = false;
         try
         {
-            await Task.WhenAll(_pollers).WaitAsync(longest, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await pollers.WaitAsync(longest, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally
         {
-            if (!Task.WhenAll(_pollers).IsCompleted)
+            drained = pollers.IsCompleted;
+            if (!drained)
             {
                 await _abandoning.CancelAsync();
             }
         }
+
+        return drained;
     }
 
     public async ValueTask DisposeAsync()
