@@ -54,7 +54,7 @@ public sealed class SigV4SigningKeys
     {
         ArgumentNullException.ThrowIfNull(canonicalRequest);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        HashUtf8(canonicalRequest, hash);
+        DigestOfUtf8(key: null, canonicalRequest, hash);
         return $"{Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(hash)}";
     }
 
@@ -64,19 +64,27 @@ public sealed class SigV4SigningKeys
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(stringToSign);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        Span<byte> utf8 = Encoding.UTF8.GetMaxByteCount(stringToSign.Length) <= 1024 ? stackalloc byte[1024] : new byte[Encoding.UTF8.GetByteCount(stringToSign)];
-        HMACSHA256.HashData(key, utf8[..Encoding.UTF8.GetBytes(stringToSign, utf8)], mac);
+        DigestOfUtf8(key, stringToSign, mac);
         return Convert.ToHexStringLower(mac);
     }
 
-    private static void HashUtf8(string text, Span<byte> hash)
+    /// <summary>SHA-256 of <paramref name="text"/>'s UTF-8 bytes, or HMAC-SHA256 under <paramref name="key"/>, without allocating for texts up to 2 KB.</summary>
+    private static void DigestOfUtf8(byte[]? key, string text, Span<byte> digest)
     {
         var maxBytes = Encoding.UTF8.GetMaxByteCount(text.Length);
         var rented = maxBytes > 2048 ? ArrayPool<byte>.Shared.Rent(maxBytes) : null;
         try
         {
-            Span<byte> utf8 = rented is null ? stackalloc byte[2048] : rented;
-            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(text, utf8)], hash);
+            Span<byte> buffer = rented is null ? stackalloc byte[2048] : rented;
+            var utf8 = buffer[..Encoding.UTF8.GetBytes(text, buffer)];
+            if (key is null)
+            {
+                SHA256.HashData(utf8, digest);
+            }
+            else
+            {
+                HMACSHA256.HashData(key, utf8, digest);
+            }
         }
         finally
         {

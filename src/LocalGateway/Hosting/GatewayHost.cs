@@ -61,11 +61,8 @@ public sealed class GatewayHost : IAsyncDisposable
     /// </summary>
     public Uri ConnectionsEndpoint => new UriBuilder(HttpUrl) { Path = "/" + Options.Stage }.Uri;
 
-    public string RuntimeApiAddress => _runtime?.Address ?? "";
-
     /// <summary>The <c>host:port</c> of each execution environment's Runtime API, in environment order (empty before start).</summary>
-    public IReadOnlyList<string> RuntimeApiAddresses =>
-        _runtime is { } runtime ? [.. Enumerable.Range(0, runtime.EnvironmentCount).Select(runtime.AddressOf)] : [];
+    public IReadOnlyList<string> RuntimeApiAddresses => _runtime?.Addresses ?? [];
 
     public string FunctionDescription => _function?.Description ?? "";
 
@@ -279,21 +276,14 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         var pollers = Task.WhenAll(_pollers);
-        var drained = false;
-        try
+        await pollers.WaitAsync(longest, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (pollers.IsCompleted)
         {
-            await pollers.WaitAsync(longest, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-        finally
-        {
-            drained = pollers.IsCompleted;
-            if (!drained)
-            {
-                await _abandoning.CancelAsync();
-            }
+            return true;
         }
 
-        return drained;
+        await _abandoning.CancelAsync();
+        return false;
     }
 
     public async ValueTask DisposeAsync()

@@ -72,6 +72,9 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     /// <summary>The <c>host:port</c> of the first execution environment (<see cref="AddressOf"/> 0).</summary>
     public string Address => _addresses[0];
 
+    /// <summary>The <c>host:port</c> of every execution environment, in environment order.</summary>
+    public IReadOnlyList<string> Addresses => _addresses;
+
     /// <summary>How many execution environments this API serves, each on its own port.</summary>
     public int EnvironmentCount => _environments.Length;
 
