@@ -142,9 +142,10 @@ public static class ConsoleEndpoints
             return null;
         }
 
-        if (text.Count == 1 && int.TryParse(text[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit > 0)
+        // Any positive whole number, however large, lists at most max.
+        if (text.Count == 1 && ulong.TryParse(text[0], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) && asked > 0)
         {
-            limit = Math.Min(limit, max);
+            limit = (int)Math.Min(asked, (ulong)max);
             return null;
         }
 

@@ -20,13 +20,13 @@ internal sealed partial class DrainOnStop(GatewayHost gateway, ILogger<DrainOnSt
 
         if (!await draining)
         {
-            LogAbandoned(GatewayHost.LongestDrain.TotalSeconds, gateway.Options.VisibilityTimeoutSeconds);
+            LogAbandoned(GatewayHost.LongestDrain.TotalSeconds);
         }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Stopping: the invocations in flight finish first (at most {seconds} s); new messages stay queued for the next start")]
     private partial void LogDraining(double seconds);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Stopping: invocations still running after {seconds} s are abandoned; their messages are received again {visibilityTimeout} s after they were received, at the next start")]
-    private partial void LogAbandoned(double seconds, int visibilityTimeout);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Stopping: invocations still running after {seconds} s are abandoned; their messages are not deleted and are received again (the SQLite queue: at the next start; --queue sqs: after the visibility timeout)")]
+    private partial void LogAbandoned(double seconds);
 }

@@ -269,7 +269,8 @@ public sealed class GatewayHost : IAsyncDisposable
     /// The first step of stopping on Ctrl+C or SIGTERM, before Kestrel closes the clients' sockets: the
     /// pollers take no new batch, and a batch already invoked gets its function's answer (its replies
     /// posted, its messages deleted) within <paramref name="longest"/> or <paramref name="cancellationToken"/>,
-    /// whichever ends first; what is still running then is abandoned and comes back after its visibility timeout.
+    /// whichever ends first; what is still running then is abandoned, not deleted, and received again (the SQLite
+    /// queue releases its leases at start; SQS after the visibility timeout).
     /// </summary>
     /// <returns>Whether every batch in flight was answered; false when some were abandoned.</returns>
     internal async Task<bool> DrainAsync(TimeSpan longest, CancellationToken cancellationToken)

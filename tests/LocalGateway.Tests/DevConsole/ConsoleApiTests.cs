@@ -53,6 +53,8 @@ public sealed class ConsoleApiTests
 
         Assert.Equal(2, (await http.GetFromJsonAsync<JsonElement>("/_local/api/messages?limit=2")).GetProperty("messages").GetArrayLength());
         Assert.Equal(3, (await http.GetFromJsonAsync<JsonElement>("/_local/api/messages")).GetProperty("messages").GetArrayLength());
+        // However large, a positive whole number lists what is kept.
+        Assert.Equal(3, (await http.GetFromJsonAsync<JsonElement>("/_local/api/messages?limit=99999999999")).GetProperty("messages").GetArrayLength());
         foreach (var path in new[] { "/_local/api/messages?limit=abc", "/_local/api/invocations?limit=0", "/_local/api/dead-letters?limit=-5", "/_local/api/messages?limit=1&limit=2" })
         {
             using var response = await http.GetAsync(path);
