@@ -14,7 +14,7 @@ namespace SocketRelay.LocalGateway.Queue;
 /// </remarks>
 internal static class SqliteQueueSchema
 {
-    private const int Version = 4;
+    private const int Version = 5;
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
@@ -37,14 +37,13 @@ internal static class SqliteQueueSchema
         DROP INDEX IF EXISTS messages_by_group;
 
         CREATE TABLE IF NOT EXISTS deduplication (
+            sequence         INTEGER PRIMARY KEY,
             group_id         TEXT    NOT NULL,
             deduplication_id TEXT    NOT NULL,
             message_id       TEXT    NOT NULL,
-            sequence         INTEGER NOT NULL,
-            expires_at       INTEGER NOT NULL,
-            PRIMARY KEY (group_id, deduplication_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS deduplication_by_expiry ON deduplication (expires_at);
+            expires_at       INTEGER NOT NULL
+        );
+        DROP INDEX IF EXISTS deduplication_by_expiry;
 
         CREATE TABLE IF NOT EXISTS dead_letters (
             sequence         INTEGER PRIMARY KEY,
@@ -68,7 +67,21 @@ internal static class SqliteQueueSchema
 
     // Version 3 swapped the visibility index for (group_id, sequence); version 4 drops that one too, as the
     // groups' messages are kept in memory (MessageGroupIndex) and rows are read by primary key. CreateTables
-    // drops both, so it upgrades either.
+    // drops both, so it upgrades either. Version 5 keeps deduplication ids in send order (by the message's
+    // sequence number) instead of by (group_id, deduplication_id), found through DeduplicationIndex.
+
+    /// <summary>Versions 2 to 4 kept deduplication ids keyed by (group_id, deduplication_id), with an expiry index.</summary>
+    private const string SetAsideGroupedDeduplicationIds = """
+        ALTER TABLE deduplication RENAME TO deduplication_v4;
+        DROP INDEX IF EXISTS deduplication_by_expiry;
+        """;
+
+    /// <summary>Run after <see cref="CreateTables"/> has created the table in send order: every id is kept.</summary>
+    private const string KeepDeduplicationIdsInSendOrder = """
+        INSERT OR REPLACE INTO deduplication (sequence, group_id, deduplication_id, message_id, expires_at)
+            SELECT sequence, group_id, deduplication_id, message_id, expires_at FROM deduplication_v4 ORDER BY sequence;
+        DROP TABLE deduplication_v4;
+        """;
 
     /// <summary>
     /// Version 1 remembered deduplication ids queue-wide; version 2 per message group, as the deployed
@@ -83,8 +96,8 @@ internal static class SqliteQueueSchema
 
     /// <summary>Run after <see cref="CreateTables"/> has created the per-group table.</summary>
     private const string GroupDeduplicationIds = """
-        INSERT OR REPLACE INTO deduplication
-            SELECT owner.group_id, old.deduplication_id, old.message_id, old.sequence, old.expires_at
+        INSERT OR REPLACE INTO deduplication (sequence, group_id, deduplication_id, message_id, expires_at)
+            SELECT old.sequence, owner.group_id, old.deduplication_id, old.message_id, old.expires_at
             FROM deduplication_v1 AS old
             JOIN (SELECT sequence, group_id FROM messages UNION ALL SELECT sequence, group_id FROM dead_letters) AS owner
               ON owner.sequence = old.sequence;
@@ -151,9 +164,12 @@ internal static class SqliteQueueSchema
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = version == 1
-            ? SetAsideQueueWideDeduplicationIds + CreateTables + GroupDeduplicationIds
-            : CreateTables;
+        command.CommandText = version switch
+        {
+            1 => SetAsideQueueWideDeduplicationIds + CreateTables + GroupDeduplicationIds,
+            >= 2 and < Version => SetAsideGroupedDeduplicationIds + CreateTables + KeepDeduplicationIdsInSendOrder,
+            _ => CreateTables,
+        };
         command.CommandText += $"PRAGMA user_version = {Version};";
         command.ExecuteNonQuery();
         transaction.Commit();

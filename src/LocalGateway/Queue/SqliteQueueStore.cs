@@ -25,18 +25,22 @@ internal sealed class SqliteQueueStore : IDisposable
     private static readonly long DeduplicationWindowMs = (long)SqliteFifoQueue.DeduplicationWindow.TotalMilliseconds;
 
     // Expired deduplication ids are harmless (lookups ignore them); sweeping them now and then
-    // keeps the table at about five minutes of traffic without a delete on every send.
+    // keeps the table at about five minutes of traffic without a delete on every send. A sweep takes
+    // up to four times what was sent since the last one, so it catches up after a burst.
     private const int SendsBetweenDeduplicationSweeps = 1024;
+    private const int RowsPerDeduplicationSweep = 4 * SendsBetweenDeduplicationSweeps;
 
     private readonly SqliteConnection _connection;
     private readonly List<SqliteCommand> _commands = [];
     private readonly SqliteCommand _begin, _commit, _rollback;
-    private readonly SqliteCommand _findDuplicate, _insertMessage, _remember, _forgetExpired, _countAccepted, _uncountAccepted;
+    private readonly SqliteCommand _findDuplicate, _scanForDuplicate, _insertMessage, _remember, _countAccepted, _uncountAccepted;
+    private readonly SqliteCommand _oldestDeduplicationIds, _forgetDeduplicationIds, _loadDeduplicationIds;
     private readonly SqliteCommand _selectMessages, _deliver, _deadLetter, _removeMessage;
     private readonly SqliteCommand _delete, _countCompleted, _listDeadLetters, _releaseLeases;
     private readonly SqliteCommand _redriveDeadLetters, _removeDeadLetters;
     private readonly SqliteCommand _loadGroups, _loadCounts;
     private readonly MessageGroupIndex _groups = new();
+    private readonly DeduplicationIndex _deduplication;
     private long _accepted, _completed, _deadLetterCount;
 
     // What the open transaction adds to the stored counters: one UPDATE each at its commit, not one per message.
@@ -46,25 +50,33 @@ internal sealed class SqliteQueueStore : IDisposable
     private readonly SqliteCommand _fullSyncAgain;
     private long _receiveBatch;
 
-    public SqliteQueueStore(SqliteConnection connection)
+    /// <param name="deduplicationHash">The deduplication index's hash of a (group, id) pair; tests pass a colliding one.</param>
+    public SqliteQueueStore(SqliteConnection connection, Func<string, string, ulong>? deduplicationHash = null)
     {
         _connection = connection;
+        _deduplication = new DeduplicationIndex(deduplicationHash);
         _begin = Prepare("BEGIN IMMEDIATE;");
         _relaxedSync = Prepare("PRAGMA synchronous = NORMAL;");
         _fullSyncAgain = Prepare("PRAGMA synchronous = FULL;");
         _commit = Prepare("COMMIT;");
         _rollback = Prepare("ROLLBACK;");
-        // Deduplication is per message group, as the deployed queue's DeduplicationScope: messageGroup.
+        // Deduplication is per message group, as the deployed queue's DeduplicationScope: messageGroup. The
+        // in-memory index names the row to check; the scan is for the rare pair whose hash another pair took.
         _findDuplicate = Prepare(
-            "SELECT message_id, sequence FROM deduplication WHERE group_id = $group AND deduplication_id = $id AND expires_at > $now;",
+            "SELECT group_id, deduplication_id, message_id FROM deduplication WHERE sequence = $sequence AND expires_at > $now;",
+            "$sequence", "$now");
+        _scanForDuplicate = Prepare(
+            "SELECT message_id, sequence FROM deduplication WHERE group_id = $group AND deduplication_id = $id AND expires_at > $now ORDER BY sequence DESC LIMIT 1;",
             "$group", "$id", "$now");
         _insertMessage = Prepare(
             "INSERT INTO messages (message_id, group_id, deduplication_id, body, attributes, sent_at) VALUES ($messageId, $group, $id, $body, $attributes, $now) RETURNING sequence;",
             "$messageId", "$group", "$id", "$body", "$attributes", "$now");
         _remember = Prepare(
-            "INSERT OR REPLACE INTO deduplication (group_id, deduplication_id, message_id, sequence, expires_at) VALUES ($group, $id, $messageId, $sequence, $expiresAt);",
-            "$group", "$id", "$messageId", "$sequence", "$expiresAt");
-        _forgetExpired = Prepare("DELETE FROM deduplication WHERE expires_at <= $now;", "$now");
+            "INSERT INTO deduplication (sequence, group_id, deduplication_id, message_id, expires_at) VALUES ($sequence, $group, $id, $messageId, $expiresAt);",
+            "$sequence", "$group", "$id", "$messageId", "$expiresAt");
+        _oldestDeduplicationIds = Prepare(
+            "SELECT sequence, group_id, deduplication_id, expires_at FROM deduplication ORDER BY sequence LIMIT $limit;", "$limit");
+        _forgetDeduplicationIds = Prepare("DELETE FROM deduplication WHERE sequence <= $sequence;", "$sequence");
         _countAccepted = Prepare("UPDATE counters SET value = value + $count WHERE name = 'accepted';", "$count");
         _uncountAccepted = Prepare("UPDATE counters SET value = value - $count WHERE name = 'accepted';", "$count");
 
@@ -97,6 +109,7 @@ internal sealed class SqliteQueueStore : IDisposable
 
         // Read once when the queue opens (and after a rollback): everything after is kept in memory.
         _loadGroups = Prepare("SELECT group_id, sequence FROM messages ORDER BY sequence;");
+        _loadDeduplicationIds = Prepare("SELECT group_id, deduplication_id, sequence FROM deduplication ORDER BY sequence;");
         _loadCounts = Prepare(
             "SELECT (SELECT value FROM counters WHERE name = 'accepted'), (SELECT value FROM counters WHERE name = 'completed'), (SELECT COUNT(*) FROM dead_letters);");
         LoadIndex();
@@ -121,7 +134,7 @@ internal sealed class SqliteQueueStore : IDisposable
         if (++_sendsSinceSweep >= SendsBetweenDeduplicationSweeps)
         {
             _sendsSinceSweep = 0;
-            ForgetExpiredDeduplicationIds(now);
+            ForgetExpiredDeduplicationIds(now, RowsPerDeduplicationSweep);
         }
 
         return SendOne(message, now);
@@ -268,7 +281,39 @@ internal sealed class SqliteQueueStore : IDisposable
 
     public int ReleaseLeases() => Run(_releaseLeases).ExecuteNonQuery();
 
-    public void ForgetExpiredDeduplicationIds(long now) => Run(_forgetExpired, now).ExecuteNonQuery();
+    /// <summary>
+    /// Deletes the expired deduplication ids at the start of the table (in send order), up to
+    /// <paramref name="limit"/> rows (-1: all of them), and forgets them in the index.
+    /// </summary>
+    /// <returns>How many rows were deleted.</returns>
+    public int ForgetExpiredDeduplicationIds(long now, int limit = -1)
+    {
+        var expired = new List<(long Sequence, string GroupId, string DeduplicationId)>();
+        using (var reader = Run(_oldestDeduplicationIds, limit).ExecuteReader())
+        {
+            // Stop at the first id still in its window: the table is swept as a prefix, which the index relies on.
+            while (reader.Read() && reader.GetInt64(3) <= now)
+            {
+                expired.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+
+        Run(_forgetDeduplicationIds, expired[^1].Sequence).ExecuteNonQuery();
+        foreach (var (sequence, groupId, deduplicationId) in expired)
+        {
+            _deduplication.Forgotten(groupId, deduplicationId, sequence);
+        }
+
+        return expired.Count;
+    }
+
+    /// <summary>Deduplication ids the in-memory index holds now (for tests of its bound).</summary>
+    internal int RememberedDeduplicationIds => _deduplication.Count;
 
     public void Dispose()
     {
@@ -282,22 +327,46 @@ internal sealed class SqliteQueueStore : IDisposable
 
     private SendResult SendOne(OutgoingMessage message, long now)
     {
-        using (var duplicate = Run(_findDuplicate, message.MessageGroupId, message.MessageDeduplicationId, now).ExecuteReader())
+        if (FindDuplicate(message.MessageGroupId, message.MessageDeduplicationId, now) is { } duplicate)
         {
-            if (duplicate.Read())
-            {
-                return new SendResult(duplicate.GetString(0), FormatSequence(duplicate.GetInt64(1)), IsDuplicate: true);
-            }
+            return duplicate;
         }
 
         var messageId = Guid.NewGuid().ToString();
         var sequence = (long)Run(_insertMessage, messageId, message.MessageGroupId, message.MessageDeduplicationId,
             message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
-        Run(_remember, message.MessageGroupId, message.MessageDeduplicationId, messageId, sequence, now + DeduplicationWindowMs).ExecuteNonQuery();
+        Run(_remember, sequence, message.MessageGroupId, message.MessageDeduplicationId, messageId, now + DeduplicationWindowMs).ExecuteNonQuery();
+        _deduplication.Remembered(message.MessageGroupId, message.MessageDeduplicationId, sequence);
         _acceptedInTransaction++;
         _accepted++;
         _groups.Appended(message.MessageGroupId, sequence);
         return new SendResult(messageId, FormatSequence(sequence), IsDuplicate: false);
+    }
+
+    /// <summary>The message sent with this group and deduplication id within the window, if any: no SQL at all when the index knows no such id.</summary>
+    private SendResult? FindDuplicate(string groupId, string deduplicationId, long now)
+    {
+        if (!_deduplication.TryFind(groupId, deduplicationId, out var newest))
+        {
+            return null;
+        }
+
+        using (var row = Run(_findDuplicate, newest, now).ExecuteReader())
+        {
+            if (!row.Read())
+            {
+                return null; // Expired: the newest message with this hash is out of its window, so every older one is too.
+            }
+
+            if (row.GetString(0) == groupId && row.GetString(1) == deduplicationId)
+            {
+                return new SendResult(row.GetString(2), FormatSequence(newest), IsDuplicate: true);
+            }
+        }
+
+        // Another pair holds this hash: look for this one the slow way.
+        using var scan = Run(_scanForDuplicate, groupId, deduplicationId, now).ExecuteReader();
+        return scan.Read() ? new SendResult(scan.GetString(0), FormatSequence(scan.GetInt64(1)), IsDuplicate: true) : null;
     }
 
     /// <summary>
@@ -349,6 +418,15 @@ internal sealed class SqliteQueueStore : IDisposable
             while (reader.Read())
             {
                 _groups.Appended(reader.GetString(0), reader.GetInt64(1));
+            }
+        }
+
+        _deduplication.Clear();
+        using (var reader = Run(_loadDeduplicationIds).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                _deduplication.Remembered(reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
             }
         }
 
