@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Playwright;
+using SocketRelay.TestSupport;
 using SocketRelay.LocalGateway.Tests.Gateway;
 using SocketRelay.LocalGateway.Tests.Reliability;
 
@@ -138,6 +139,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
                 options.VisibilityTimeoutSeconds = 2;
             },
             new Dictionary<string, string>(StringComparer.Ordinal) { ["SOCKETRELAY_DEADLINE_MARGIN_MS"] = "300" });
+        await DebianPackages.EnsureAsync(("chromium", "chromium"));
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -68,6 +68,8 @@ internal static class NodeFunction
         var client = Path.Combine(SampleFolder, "node_modules", "aws-lambda-ric", "bin", "index.mjs");
         if (!File.Exists(Path.Combine(SampleFolder, "node_modules", "aws-lambda-ric", "dist", "rapid-client.node")))
         {
+            // The client's native part is built from source (g++, make and cmake come with the machine image).
+            await DebianPackages.EnsureAsync(("autoreconf", "autoconf"), ("automake", "automake"), ("libtoolize", "libtool"));
             var start = new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"])
             {
                 WorkingDirectory = SampleFolder,

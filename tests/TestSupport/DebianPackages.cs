@@ -1,0 +1,98 @@
+using System.Diagnostics;
+
+namespace SocketRelay.TestSupport;
+
+/// <summary>
+/// Debian packages some tests need (Chromium for the console's browser tests; autoconf, automake and
+/// libtool to build AWS's Node.js runtime interface client), installed with <c>apt-get</c> on first use,
+/// as the tests install their npm packages: <c>dotnet test</c> on a fresh Debian machine needs nothing
+/// installed by hand. Only a missing command is installed; when that is impossible (no <c>apt-get</c>, not
+/// root) the test fails with the command to run, and is never skipped.
+/// </summary>
+public static class DebianPackages
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    /// <summary>
+    /// Installs the package of every <paramref name="tools"/> entry whose command is not on PATH, in one
+    /// <c>apt-get install</c> (waiting up to 10 minutes for another apt's lock, 20 minutes in all).
+    /// </summary>
+    /// <param name="tools">A command and the Debian package that provides it, e.g. <c>("chromium", "chromium")</c>.</param>
+    /// <exception cref="InvalidOperationException">
+    /// A package could not be installed: the message names the packages and, when this process cannot run apt-get,
+    /// the command that installs them.
+    /// </exception>
+    public static async Task EnsureAsync(params (string Command, string Package)[] tools)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        await Gate.WaitAsync();
+        try
+        {
+            var missing = tools.Where(tool => !OnPath(tool.Command)).Select(tool => tool.Package).Distinct().ToArray();
+            if (missing.Length == 0)
+            {
+                return;
+            }
+
+            var command = $"apt-get install -y {string.Join(' ', missing)}";
+            if (!OnPath("apt-get") || !Environment.IsPrivilegedProcess)
+            {
+                throw new InvalidOperationException(
+                    $"These tests need the Debian packages {string.Join(", ", missing)}, which this process cannot install " +
+                    $"(it needs apt-get and root). Run: sudo apt-get update && sudo {command}");
+            }
+
+            await AptGetAsync("update", "-qq");
+            await AptGetAsync(["install", "-y", "-qq", .. missing]);
+            var stillMissing = tools.Where(tool => !OnPath(tool.Command)).Select(tool => tool.Command).ToArray();
+            if (stillMissing.Length > 0)
+            {
+                throw new InvalidOperationException($"'{command}' succeeded but {string.Join(", ", stillMissing)} is still not on PATH.");
+            }
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static bool OnPath(string command) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, command)));
+
+    private static async Task AptGetAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("apt-get")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("-o");
+        start.ArgumentList.Add("DPkg::Lock::Timeout=600");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        using var apt = Process.Start(start)!;
+        var output = apt.StandardOutput.ReadToEndAsync();
+        var error = apt.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        try
+        {
+            await apt.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            apt.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"apt-get {string.Join(' ', arguments)} did not finish in 20 minutes.");
+        }
+
+        if (apt.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"apt-get {string.Join(' ', arguments)} exited {apt.ExitCode}: {await error}{await output}");
+        }
+    }
+}
