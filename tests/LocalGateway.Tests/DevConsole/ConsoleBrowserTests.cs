@@ -2,9 +2,9 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Playwright;
-using SocketRelay.TestSupport;
 using SocketRelay.LocalGateway.Tests.Gateway;
 using SocketRelay.LocalGateway.Tests.Reliability;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.DevConsole;
 
