@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace SocketRelay.LocalGateway.ApiGateway;
 
 /// <summary>Makes connection and request ids.</summary>
@@ -20,7 +18,7 @@ internal sealed class RandomGatewayIdGenerator : IGatewayIdGenerator
     public string NewId()
     {
         Span<byte> bytes = stackalloc byte[RandomBytes];
-        RandomNumberGenerator.Fill(bytes);
+        LocalGateway.RandomBytes.Fill(bytes);
         return Convert.ToBase64String(bytes);
     }
 }

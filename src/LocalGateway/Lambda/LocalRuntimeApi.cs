@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
@@ -131,7 +130,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     /// </summary>
     public async Task<InvocationResult> InvokeAsync(byte[] payload, TimeSpan timeout, string? traceId = null, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(Guid.NewGuid().ToString(), payload, timeout, traceId ?? NewTraceHeader(DateTimeOffset.UtcNow));
+        var pending = new Pending(RandomBytes.NewGuid().ToString(), payload, timeout, traceId ?? NewTraceHeader(DateTimeOffset.UtcNow));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         try
         {
@@ -147,9 +146,14 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     /// An X-Ray trace header as Lambda sends it: <c>Root=1-{8 hex: epoch seconds}-{24 hex}</c>, <c>Parent={16 hex}</c>,
     /// <c>Sampled=0</c> (nothing is sent to X-Ray locally).
     /// </summary>
-    public static string NewTraceHeader(DateTimeOffset now) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"Root=1-{now.ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))};Parent={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))};Sampled=0");
+    public static string NewTraceHeader(DateTimeOffset now)
+    {
+        Span<byte> random = stackalloc byte[20];
+        RandomBytes.Fill(random);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Root=1-{now.ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(random[..12])};Parent={Convert.ToHexStringLower(random[12..])};Sampled=0");
+    }
 
     /// <summary>Called by a host before it starts environment <paramref name="environment"/>'s runtime: a fresh environment that has not initialised yet.</summary>
     public void EnvironmentStarting(int environment) => _environments[environment].Initialized = false;

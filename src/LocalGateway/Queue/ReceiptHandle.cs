@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 
 namespace SocketRelay.LocalGateway.Queue;
 
@@ -17,7 +16,7 @@ internal static class ReceiptHandle
     {
         Span<byte> bytes = stackalloc byte[RowKeyLength + NonceLength];
         BinaryPrimitives.WriteInt64BigEndian(bytes, sequence);
-        RandomNumberGenerator.Fill(bytes[RowKeyLength..]);
+        RandomBytes.Fill(bytes[RowKeyLength..]);
         return Base64Url.EncodeToString(bytes);
     }
 

@@ -332,7 +332,7 @@ internal sealed class SqliteQueueStore : IDisposable
             return duplicate;
         }
 
-        var messageId = Guid.NewGuid().ToString();
+        var messageId = RandomBytes.NewGuid().ToString();
         var sequence = (long)Run(_insertMessage, messageId, message.MessageGroupId, message.MessageDeduplicationId,
             message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
         Run(_remember, sequence, message.MessageGroupId, message.MessageDeduplicationId, messageId, now + DeduplicationWindowMs).ExecuteNonQuery();
