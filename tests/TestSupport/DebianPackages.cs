@@ -14,10 +14,13 @@ public static class DebianPackages
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
     /// <summary>
-    /// Installs the package of every <paramref name="tools"/> entry whose command is not on PATH, in one
-    /// <c>apt-get install</c> (waiting up to 10 minutes for another apt's lock, 20 minutes in all).
+    /// Installs the package of every <paramref name="tools"/> entry whose command is missing, in one
+    /// <c>apt-get install</c> (waiting up to 10 minutes for another apt to finish, 20 minutes per step in all).
     /// </summary>
-    /// <param name="tools">A command and the Debian package that provides it, e.g. <c>("chromium", "chromium")</c>.</param>
+    /// <param name="tools">
+    /// A command and the Debian package that provides it: a name looked up on PATH, e.g. <c>("autoreconf", "autoconf")</c>,
+    /// or the absolute path the test runs, e.g. <c>("/usr/bin/chromium", "chromium")</c>.
+    /// </param>
     /// <exception cref="InvalidOperationException">
     /// A package could not be installed: the message names the packages and, when this process cannot run apt-get,
     /// the command that installs them.
@@ -28,14 +31,14 @@ public static class DebianPackages
         await Gate.WaitAsync();
         try
         {
-            var missing = tools.Where(tool => !OnPath(tool.Command)).Select(tool => tool.Package).Distinct().ToArray();
+            var missing = tools.Where(tool => !Present(tool.Command)).Select(tool => tool.Package).Distinct().ToArray();
             if (missing.Length == 0)
             {
                 return;
             }
 
             var command = $"apt-get install -y {string.Join(' ', missing)}";
-            if (!OnPath("apt-get") || !Environment.IsPrivilegedProcess)
+            if (!Present("apt-get") || !Environment.IsPrivilegedProcess)
             {
                 throw new InvalidOperationException(
                     $"These tests need the Debian packages {string.Join(", ", missing)}, which this process cannot install " +
@@ -44,7 +47,7 @@ public static class DebianPackages
 
             await AptGetAsync("update", "-qq");
             await AptGetAsync(["install", "-y", "-qq", .. missing]);
-            var stillMissing = tools.Where(tool => !OnPath(tool.Command)).Select(tool => tool.Command).ToArray();
+            var stillMissing = tools.Where(tool => !Present(tool.Command)).Select(tool => tool.Command).ToArray();
             if (stillMissing.Length > 0)
             {
                 throw new InvalidOperationException($"'{command}' succeeded but {string.Join(", ", stillMissing)} is still not on PATH.");
@@ -56,12 +59,38 @@ public static class DebianPackages
         }
     }
 
-    private static bool OnPath(string command) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(directory => File.Exists(Path.Combine(directory, command)));
+    private static bool Present(string command) =>
+        Path.IsPathRooted(command)
+            ? File.Exists(command)
+            : (Environment.GetEnvironmentVariable("PATH") ?? "")
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Any(directory => File.Exists(Path.Combine(directory, command)));
 
+    /// <summary>
+    /// Runs apt-get, retrying for up to 10 minutes while another apt holds a lock: <c>DPkg::Lock::Timeout</c>
+    /// makes an install wait for dpkg's lock, but <c>update</c> fails at once on the package lists' lock.
+    /// </summary>
     private static async Task AptGetAsync(params string[] arguments)
+    {
+        var giveUpAt = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (true)
+        {
+            var (exitCode, output) = await RunAptGetAsync(arguments);
+            if (exitCode == 0)
+            {
+                return;
+            }
+
+            if (!output.Contains("Could not get lock", StringComparison.Ordinal) || DateTime.UtcNow > giveUpAt)
+            {
+                throw new InvalidOperationException($"apt-get {string.Join(' ', arguments)} exited {exitCode}: {output}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAptGetAsync(string[] arguments)
     {
         var start = new ProcessStartInfo("apt-get")
         {
@@ -90,9 +119,6 @@ public static class DebianPackages
             throw new InvalidOperationException($"apt-get {string.Join(' ', arguments)} did not finish in 20 minutes.");
         }
 
-        if (apt.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"apt-get {string.Join(' ', arguments)} exited {apt.ExitCode}: {await error}{await output}");
-        }
+        return (apt.ExitCode, await error + await output);
     }
 }

@@ -139,7 +139,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
                 options.VisibilityTimeoutSeconds = 2;
             },
             new Dictionary<string, string>(StringComparer.Ordinal) { ["SOCKETRELAY_DEADLINE_MARGIN_MS"] = "300" });
-        await DebianPackages.EnsureAsync(("chromium", "chromium"));
+        await DebianPackages.EnsureAsync((Chromium, "chromium"));
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
