@@ -31,21 +31,21 @@ internal sealed class DeduplicationIndex(Func<string, string, ulong>? hash = nul
     /// <summary>Forgets everything, before a rebuild.</summary>
     public void Clear() => _newest.Clear();
 
+    /// <summary>The pair's key in the index: its hash, computed once per send for both <see cref="TryFind"/> and <see cref="Remembered"/>.</summary>
+    public ulong KeyOf(string groupId, string deduplicationId) => _hash(groupId, deduplicationId);
+
     /// <summary>
-    /// The sequence number of the newest message sent with this pair's hash, if one is remembered; the
-    /// caller reads that row and checks that its ids are this pair's and that it has not expired.
+    /// The sequence number of the newest message sent with this <paramref name="key"/> (<see cref="KeyOf"/>), if one is
+    /// remembered; the caller reads that row and checks that its ids are the pair's and that it has not expired.
     /// </summary>
-    public bool TryFind(string groupId, string deduplicationId, out long sequence) =>
-        _newest.TryGetValue(_hash(groupId, deduplicationId), out sequence);
+    public bool TryFind(ulong key, out long sequence) => _newest.TryGetValue(key, out sequence);
 
     /// <summary>A message was sent at <paramref name="sequence"/>, newer than every remembered one (a rebuild calls this in sequence order).</summary>
-    public void Remembered(string groupId, string deduplicationId, long sequence) =>
-        _newest[_hash(groupId, deduplicationId)] = sequence;
+    public void Remembered(ulong key, long sequence) => _newest[key] = sequence;
 
     /// <summary>The row at <paramref name="sequence"/> was swept: its hash is forgotten unless a newer message holds it.</summary>
-    public void Forgotten(string groupId, string deduplicationId, long sequence)
+    public void Forgotten(ulong key, long sequence)
     {
-        var key = _hash(groupId, deduplicationId);
         if (_newest.TryGetValue(key, out var newest) && newest == sequence)
         {
             _newest.Remove(key);

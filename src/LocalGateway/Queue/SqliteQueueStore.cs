@@ -306,7 +306,7 @@ internal sealed class SqliteQueueStore : IDisposable
         Run(_forgetDeduplicationIds, expired[^1].Sequence).ExecuteNonQuery();
         foreach (var (sequence, groupId, deduplicationId) in expired)
         {
-            _deduplication.Forgotten(groupId, deduplicationId, sequence);
+            _deduplication.Forgotten(_deduplication.KeyOf(groupId, deduplicationId), sequence);
         }
 
         return expired.Count;
@@ -327,7 +327,8 @@ internal sealed class SqliteQueueStore : IDisposable
 
     private SendResult SendOne(OutgoingMessage message, long now)
     {
-        if (FindDuplicate(message.MessageGroupId, message.MessageDeduplicationId, now) is { } duplicate)
+        var key = _deduplication.KeyOf(message.MessageGroupId, message.MessageDeduplicationId);
+        if (FindDuplicate(key, message.MessageGroupId, message.MessageDeduplicationId, now) is { } duplicate)
         {
             return duplicate;
         }
@@ -336,7 +337,7 @@ internal sealed class SqliteQueueStore : IDisposable
         var sequence = (long)Run(_insertMessage, messageId, message.MessageGroupId, message.MessageDeduplicationId,
             message.Body, MessageAttributesCodec.Encode(message.MessageAttributes), now).ExecuteScalar()!;
         Run(_remember, sequence, message.MessageGroupId, message.MessageDeduplicationId, messageId, now + DeduplicationWindowMs).ExecuteNonQuery();
-        _deduplication.Remembered(message.MessageGroupId, message.MessageDeduplicationId, sequence);
+        _deduplication.Remembered(key, sequence);
         _acceptedInTransaction++;
         _accepted++;
         _groups.Appended(message.MessageGroupId, sequence);
@@ -344,9 +345,9 @@ internal sealed class SqliteQueueStore : IDisposable
     }
 
     /// <summary>The message sent with this group and deduplication id within the window, if any: no SQL at all when the index knows no such id.</summary>
-    private SendResult? FindDuplicate(string groupId, string deduplicationId, long now)
+    private SendResult? FindDuplicate(ulong key, string groupId, string deduplicationId, long now)
     {
-        if (!_deduplication.TryFind(groupId, deduplicationId, out var newest))
+        if (!_deduplication.TryFind(key, out var newest))
         {
             return null;
         }
@@ -426,7 +427,7 @@ internal sealed class SqliteQueueStore : IDisposable
         {
             while (reader.Read())
             {
-                _deduplication.Remembered(reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+                _deduplication.Remembered(_deduplication.KeyOf(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2));
             }
         }
 
