@@ -92,11 +92,7 @@ public static class DebianPackages
 
     private static async Task<(int ExitCode, string Output)> RunAptGetAsync(string[] arguments)
     {
-        var start = new ProcessStartInfo("apt-get")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("apt-get");
         start.ArgumentList.Add("-o");
         start.ArgumentList.Add("DPkg::Lock::Timeout=600");
         foreach (var argument in arguments)
@@ -105,20 +101,7 @@ public static class DebianPackages
         }
 
         start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var apt = Process.Start(start)!;
-        var output = apt.StandardOutput.ReadToEndAsync();
-        var error = apt.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        try
-        {
-            await apt.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            apt.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"apt-get {string.Join(' ', arguments)} did not finish in 20 minutes.");
-        }
-
-        return (apt.ExitCode, await error + await output);
+        var apt = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(20));
+        return (apt.ExitCode, apt.Error + apt.Output);
     }
 }

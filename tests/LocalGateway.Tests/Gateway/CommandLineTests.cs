@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
+using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Gateway;
 
@@ -274,11 +275,7 @@ public sealed class CommandLineTests : IDisposable
 
     private async Task<(int ExitCode, List<string> Output, List<string> Errors)> RunAsync(Dictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet");
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -289,21 +286,8 @@ public sealed class CommandLineTests : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the gateway did not exit: " + await output);
-        }
-
-        return (process.ExitCode, Lines(await output), Lines(await errors));
+        var run = await ChildProcess.RunAsync(start, TimeSpan.FromSeconds(60));
+        return (run.ExitCode, Lines(run.Output), Lines(run.Error));
     }
 
     private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -52,8 +52,6 @@ internal static class TestTools
         var start = new ProcessStartInfo(command)
         {
             WorkingDirectory = workingDirectory ?? ToolsDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             RedirectStandardInput = holdStdinOpen,
         };
         foreach (var argument in arguments)
@@ -67,33 +65,15 @@ internal static class TestTools
             start.Environment[name] = value;
         }
 
-        Process process;
         try
         {
-            process = Process.Start(start)!;
+            var run = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(3));
+            return new ToolRun(run.ExitCode, run.Output, run.Error);
         }
         catch (Win32Exception exception)
         {
             throw new InvalidOperationException(
                 $"'{command}' could not be started ({exception.Message}): this test needs it on PATH (node/npm, curl and the AWS CLI come with the machine image)", exception);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{command} {string.Join(' ', arguments)} did not finish");
-            }
-
-            return new ToolRun(process.ExitCode, await output, await error);
         }
     }
 }

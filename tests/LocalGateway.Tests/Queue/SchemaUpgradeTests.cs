@@ -6,22 +6,27 @@ namespace SocketRelay.LocalGateway.Tests.Queue;
 /// <summary>A queue.db written by an earlier gateway (schema version 1, deduplication queue-wide, a visibility index; version 4, deduplication ids keyed by group and id) opens and is upgraded.</summary>
 public sealed class SchemaUpgradeTests : IDisposable
 {
-    private const string VersionOne = """
+    /// <summary>The tables every version from 1 to 4 has as they were (the deduplication table is what changed).</summary>
+    private const string MessagesDeadLettersAndCounters = """
         CREATE TABLE messages (
             sequence INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, group_id TEXT NOT NULL,
             deduplication_id TEXT NOT NULL, body TEXT NOT NULL, attributes TEXT NOT NULL, sent_at INTEGER NOT NULL,
             first_received_at INTEGER, receive_count INTEGER NOT NULL DEFAULT 0, visible_at INTEGER NOT NULL DEFAULT 0,
             receipt_handle TEXT, receive_batch INTEGER NOT NULL DEFAULT 0);
-        CREATE INDEX messages_by_visibility ON messages (visible_at);
-        CREATE TABLE deduplication (
-            deduplication_id TEXT PRIMARY KEY, message_id TEXT NOT NULL, sequence INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
-        CREATE INDEX deduplication_by_expiry ON deduplication (expires_at);
         CREATE TABLE dead_letters (
             sequence INTEGER PRIMARY KEY, message_id TEXT NOT NULL, group_id TEXT NOT NULL, deduplication_id TEXT NOT NULL,
             body TEXT NOT NULL, attributes TEXT NOT NULL, sent_at INTEGER NOT NULL, receive_count INTEGER NOT NULL,
             dead_lettered_at INTEGER NOT NULL, reason TEXT NOT NULL);
         CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         INSERT INTO counters VALUES ('accepted', 2), ('completed', 1);
+        """;
+
+    private const string VersionOne = $$"""
+        {{MessagesDeadLettersAndCounters}}
+        CREATE INDEX messages_by_visibility ON messages (visible_at);
+        CREATE TABLE deduplication (
+            deduplication_id TEXT PRIMARY KEY, message_id TEXT NOT NULL, sequence INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX deduplication_by_expiry ON deduplication (expires_at);
         INSERT INTO messages (sequence, message_id, group_id, deduplication_id, body, attributes, sent_at)
             VALUES (2, 'message-2', 'g', 'request-2', 'waiting', '{}', 1767225600000);
         INSERT INTO deduplication VALUES ('request-1', 'message-1', 1, 1767225900000);
@@ -29,22 +34,12 @@ public sealed class SchemaUpgradeTests : IDisposable
         PRAGMA user_version = 1;
         """;
 
-    private const string VersionFour = """
-        CREATE TABLE messages (
-            sequence INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, group_id TEXT NOT NULL,
-            deduplication_id TEXT NOT NULL, body TEXT NOT NULL, attributes TEXT NOT NULL, sent_at INTEGER NOT NULL,
-            first_received_at INTEGER, receive_count INTEGER NOT NULL DEFAULT 0, visible_at INTEGER NOT NULL DEFAULT 0,
-            receipt_handle TEXT, receive_batch INTEGER NOT NULL DEFAULT 0);
+    private const string VersionFour = $$"""
+        {{MessagesDeadLettersAndCounters}}
         CREATE TABLE deduplication (
             group_id TEXT NOT NULL, deduplication_id TEXT NOT NULL, message_id TEXT NOT NULL, sequence INTEGER NOT NULL,
             expires_at INTEGER NOT NULL, PRIMARY KEY (group_id, deduplication_id)) WITHOUT ROWID;
         CREATE INDEX deduplication_by_expiry ON deduplication (expires_at);
-        CREATE TABLE dead_letters (
-            sequence INTEGER PRIMARY KEY, message_id TEXT NOT NULL, group_id TEXT NOT NULL, deduplication_id TEXT NOT NULL,
-            body TEXT NOT NULL, attributes TEXT NOT NULL, sent_at INTEGER NOT NULL, receive_count INTEGER NOT NULL,
-            dead_lettered_at INTEGER NOT NULL, reason TEXT NOT NULL);
-        CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-        INSERT INTO counters VALUES ('accepted', 2), ('completed', 1);
         INSERT INTO messages (sequence, message_id, group_id, deduplication_id, body, attributes, sent_at)
             VALUES (7, 'message-7', 'g', 'request-b', 'waiting', '{}', 1767225600000);
         INSERT INTO deduplication VALUES ('g', 'request-b', 'message-7', 7, 1767225900000);
