@@ -11,7 +11,9 @@ namespace SocketRelay.LocalGateway.Lambda;
 /// an environment whose invocation times out is killed and replaced at once; a runtime that exits is replaced
 /// (its invocation has already failed with <c>Runtime.ExitError</c>); a runtime that keeps failing before it asks
 /// for an event is restarted after a pause that doubles each time, from <see cref="FirstRestartPause"/> up to
-/// <see cref="MaxRestartPause"/>.
+/// <see cref="MaxRestartPause"/>. Each process runs in a session of its own where the machine has util-linux's
+/// <c>setsid</c> (<see cref="SessionLauncher"/>), so that a terminal's Ctrl+C reaches the gateway alone, as no signal
+/// but the service's own reaches a function in Lambda (ADR-031).
 /// </summary>
 public sealed partial class ChildProcessFunctionHost : IFunctionHost
 {
@@ -20,6 +22,17 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
 
     /// <summary>The longest pause between restarts of a runtime that keeps failing to start.</summary>
     public static readonly TimeSpan MaxRestartPause = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// util-linux's <c>setsid</c> from <c>PATH</c>, or null where there is none (macOS, Windows). A function process
+    /// is started through it: <c>setsid</c> makes its process the leader of a new session and process group and
+    /// then executes the binary in that same process (same PID), so a Ctrl+C typed at the gateway's terminal, which
+    /// the terminal sends to its foreground process group, does not reach the function. The gateway then stops
+    /// as it does on SIGTERM: the batches in flight are answered first (ADR-029), and only then are the function
+    /// processes killed. Without <c>setsid</c> the processes share the gateway's group, and a Ctrl+C ends them at
+    /// once (their batches come back at the next start).
+    /// </summary>
+    public static readonly string? SessionLauncher = OperatingSystem.IsWindows() ? null : FindOnPath("setsid");
 
     private readonly string _binary;
     private readonly IReadOnlyDictionary<string, string?> _environment;
@@ -211,13 +224,21 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
 
     private Process StartProcess(int environment)
     {
-        var start = new ProcessStartInfo(_binary)
+        var start = new ProcessStartInfo(SessionLauncher ?? _binary)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(_binary)!,
         };
+        if (SessionLauncher is not null)
+        {
+            // An absolute path, so never taken for one of setsid's options. A binary that cannot be executed
+            // makes setsid exit with 126 (127 when its #! interpreter is missing), which the supervisor handles
+            // as any runtime that exits before it asks for an event.
+            start.ArgumentList.Add(_binary);
+        }
+
         start.Environment.Clear(); // only Lambda's variables, not the gateway's
         foreach (var (name, value) in FunctionEnvironment.ForExecutionEnvironment(_environment, _runtime.AddressOf(environment), DateTimeOffset.UtcNow))
         {
@@ -237,6 +258,14 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         process.BeginErrorReadLine();
         return process;
     }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, program))
+            .FirstOrDefault(path => File.Exists(path)
+                && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
     private void WriteLine(string? line)
     {

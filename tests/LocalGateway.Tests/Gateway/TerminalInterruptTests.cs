@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using SocketRelay.LocalGateway.Lambda;
+using SocketRelay.LocalGateway.Queue;
+using SocketRelay.TestSupport;
+
+namespace SocketRelay.LocalGateway.Tests.Gateway;
+
+/// <summary>
+/// Ctrl+C at the terminal of a gateway that runs its function with <c>--function-binary</c>: the terminal sends
+/// SIGINT to its whole foreground process group, and only the gateway may get it (ADR-031), so the batch in flight
+/// is still answered (ADR-029). The gateway executable runs here as the leader of a process group of its own, as a
+/// shell's foreground job is, and the group is sent SIGINT as a terminal sends it.
+/// </summary>
+public sealed partial class TerminalInterruptTests : IDisposable
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "socketrelay-sigint-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_C_to_the_gateways_process_group_lets_the_function_process_answer_the_batch_in_flight()
+    {
+        var setsid = ChildProcessFunctionHost.SessionLauncher
+            ?? throw new InvalidOperationException("util-linux's setsid is not on PATH (Debian: util-linux)");
+        using var function = new ScriptedFunction("", sleepSeconds: 3);
+        var start = new ProcessStartInfo(setsid)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
+            Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll"),
+            "--port", "0", "--data-dir", _dataDir, "--pollers", "1", "--function-binary", function.Bootstrap,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var output = new StringBuilder();
+        using var gateway = new Process { StartInfo = start };
+        gateway.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        gateway.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        gateway.Start();
+        gateway.BeginOutputReadLine();
+        gateway.BeginErrorReadLine();
+        string Output() { lock (output) { return output.ToString(); } }
+
+        try
+        {
+            // setsid ran the gateway in its own process: it leads a new group, which the test can signal as a terminal does.
+            var url = await Eventually.ValueAsync(
+                () => WebSocketUrl().Match(Output()) is { Success: true } match ? new Uri(match.Value) : null,
+                TimeSpan.FromSeconds(60),
+                "the gateway's banner");
+            using var socket = new ClientWebSocket();
+            await socket.ConnectAsync(url, CancellationToken.None);
+            await socket.SendTextAsync("{\"MessageGroupId\": \"test\", \"data\": \"in flight at Ctrl+C\"}");
+            await Eventually.ValueAsync(
+                () => ScriptedFunction.Invocations(Output()) is { Count: > 0 } invocations ? invocations : null,
+                TimeSpan.FromSeconds(30),
+                "the Python function's first invocation");
+
+            using (var interrupt = Process.Start("kill", ["-INT", "--", $"-{gateway.Id}"]))
+            {
+                await interrupt.WaitForExitAsync();
+                Assert.Equal(0, interrupt.ExitCode);
+            }
+
+            var buffer = new byte[4096];
+            while ((await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).MessageType != WebSocketMessageType.Close)
+            {
+            }
+
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            await gateway.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!gateway.HasExited)
+            {
+                gateway.Kill(entireProcessTree: true);
+            }
+        }
+
+        // The function was three seconds into the batch when the interrupt came: it was not interrupted with the
+        // gateway, so its answer was taken and the message deleted, not left for the next start.
+        using var queue = SqliteFifoQueue.Open(new SqliteQueueOptions { DataDirectory = _dataDir }, TimeProvider.System);
+        var stats = await queue.GetStatsAsync(CancellationToken.None);
+        Assert.True((stats.Accepted, stats.Completed) == (1L, 1L), $"accepted {stats.Accepted}, completed {stats.Completed}:\n{Output()}");
+        Assert.True(gateway.ExitCode == 0, $"exit code {gateway.ExitCode}:\n{Output()}");
+        Assert.DoesNotContain("KeyboardInterrupt", Output(), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"ws://127\.0\.0\.1:\d+")]
+    private static partial Regex WebSocketUrl();
+}
