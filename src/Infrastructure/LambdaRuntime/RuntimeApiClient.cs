@@ -28,14 +28,15 @@ public sealed class RuntimeApiClient : IDisposable
 
     public async Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(RuntimeApiContract.NextInvocationPath, cancellationToken);
+        // Headers first, then the body read straight into an array of its length (ReadBodyAsync).
+        using var response = await _http.GetAsync(RuntimeApiContract.NextInvocationPath, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
         var requestId = Header(response, RuntimeApiContract.RequestIdHeader)
             ?? throw new InvalidOperationException($"the Runtime API sent an event without {RuntimeApiContract.RequestIdHeader}");
         var deadline = long.TryParse(Header(response, RuntimeApiContract.DeadlineHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : throw new InvalidOperationException($"the Runtime API sent an event without a valid {RuntimeApiContract.DeadlineHeader}");
-        var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var payload = await ReadBodyAsync(response.Content, cancellationToken);
         return new Invocation(requestId, deadline, Header(response, RuntimeApiContract.FunctionArnHeader) ?? "", Header(response, RuntimeApiContract.TraceIdHeader), payload);
     }
 
@@ -66,6 +67,24 @@ public sealed class RuntimeApiClient : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// The event: with a <c>Content-Length</c> (the Runtime API always sends one) read into one array of that
+    /// length; <see cref="HttpContent.ReadAsByteArrayAsync()"/> would buffer it and then copy the buffer.
+    /// </summary>
+    /// <exception cref="EndOfStreamException">The connection ended before <c>Content-Length</c> bytes came.</exception>
+    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is not { } length)
+        {
+            return await content.ReadAsByteArrayAsync(cancellationToken);
+        }
+
+        var body = new byte[length];
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        await stream.ReadExactlyAsync(body, cancellationToken);
+        return body;
+    }
+
     private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+        response.Headers.NonValidated.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 }

@@ -210,6 +210,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
             http.Response.Headers[RuntimeApiContract.FunctionArnHeader] = FunctionArn;
             http.Response.Headers[RuntimeApiContract.TraceIdHeader] = pending.TraceId;
             http.Response.ContentType = "application/json";
+            http.Response.ContentLength = pending.Payload.Length; // not chunked: a client can read the event into one array
             await http.Response.Body.WriteAsync(pending.Payload, http.RequestAborted);
         });
         _app.MapPost(RuntimeApiContract.InvocationResponseRoute, (string id, HttpContext http) => CompleteAsync(id, http, InvocationOutcome.Response));

@@ -62,6 +62,22 @@ public sealed partial class LocalRuntimeApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_next_event_is_sent_with_its_content_length_not_chunked()
+    {
+        var payload = "{\"Records\":[{\"body\":\"x\"}]}"u8.ToArray();
+        var invoked = _api.InvokeAsync(payload, TimeSpan.FromSeconds(5));
+
+        using var next = await _http.GetAsync(new Uri($"http://{_api.AddressOf(0)}{RuntimeApiContract.NextInvocationPath}"));
+
+        Assert.Equal(payload.Length, next.Content.Headers.ContentLength);
+        Assert.NotEqual(true, next.Headers.TransferEncodingChunked);
+        Assert.Equal(payload, await next.Content.ReadAsByteArrayAsync());
+        var requestId = next.Headers.GetValues(RuntimeApiContract.RequestIdHeader).Single();
+        using var answered = await _http.PostAsync(new Uri($"http://{_api.AddressOf(0)}{RuntimeApiContract.InvocationResponsePath(requestId)}"), new ByteArrayContent([]));
+        Assert.Equal(InvocationOutcome.Response, (await invoked).Outcome);
+    }
+
+    [Fact]
     public async Task The_deadline_is_counted_from_hand_out_while_the_only_environment_is_busy()
     {
         var timeout = TimeSpan.FromSeconds(3);
