@@ -68,10 +68,12 @@ public sealed class RuntimeApiClient : IDisposable
     }
 
     /// <summary>
-    /// The event: with a <c>Content-Length</c> (the Runtime API always sends one) read into one array of that
-    /// length; <see cref="HttpContent.ReadAsByteArrayAsync()"/> would buffer it and then copy the buffer.
+    /// The event: with a <c>Content-Length</c> (the local gateway's Runtime API always sends one) read into one
+    /// array of that length, where <see cref="HttpContent.ReadAsByteArrayAsync()"/> would buffer it and then copy
+    /// the buffer; a chunked event (no length) is read as before.
     /// </summary>
-    /// <exception cref="EndOfStreamException">The connection ended before <c>Content-Length</c> bytes came.</exception>
+    /// <exception cref="EndOfStreamException">The body ended before <c>Content-Length</c> bytes came.</exception>
+    /// <exception cref="HttpIOException">The connection ended before the response did.</exception>
     private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength is not { } length)
