@@ -40,6 +40,9 @@ public sealed partial class TerminalInterruptTests : IDisposable
         };
         foreach (var argument in new[]
         {
+            // A shell's background job, or a CI runner, may have left SIGINT ignored, and an ignored signal stays
+            // ignored across exec: env resets it, as a terminal's foreground job has it.
+            "env", "--default-signal=INT",
             Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
             Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll"),
             "--port", "0", "--data-dir", _dataDir, "--pollers", "1", "--function-binary", function.Bootstrap,
