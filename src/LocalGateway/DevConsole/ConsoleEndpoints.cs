@@ -73,7 +73,15 @@ public static class ConsoleEndpoints
         });
         Map(endpoints, "POST", "/_local/api/dead-letters/redrive", write: true, async http =>
         {
-            var messageId = http.Request.Query["messageId"].ToString();
+            // No messageId at all redrives every dead letter; one that is given must name one (an empty value is
+            // what a script with an unset variable sends, and must not mean "all").
+            var ids = http.Request.Query["messageId"];
+            if (ids.Count > 1 || (ids.Count == 1 && string.IsNullOrEmpty(ids[0])))
+            {
+                return Error(StatusCodes.Status400BadRequest, $"messageId must be one message id, or left out to redrive every dead letter; not '{ids}'");
+            }
+
+            var messageId = ids.ToString();
             var moved = await queue.RedriveDeadLettersAsync(messageId.Length > 0 ? messageId : null, http.RequestAborted);
             if (messageId.Length > 0 && moved.Count == 0)
             {

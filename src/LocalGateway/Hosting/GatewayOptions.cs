@@ -260,6 +260,10 @@ public sealed class GatewayOptions
         {
             yield return new(Switch(nameof(RuntimeApiPort)), $"must be 0–65535 (was {RuntimeApiPort})");
         }
+        else if (RuntimeApiPort > 0 && Pollers is >= 1 and <= EventSourceOptions.MaxPollers && RuntimeApiPort + Pollers - 1 > 65535)
+        {
+            yield return new(Switch(nameof(RuntimeApiPort)), $"takes {Pollers} consecutive ports, one per --pollers environment, and {RuntimeApiPort}–{RuntimeApiPort + Pollers - 1} runs past 65535; give at most {65536 - Pollers}");
+        }
 
         if (Queue is not ("sqlite" or "sqs"))
         {

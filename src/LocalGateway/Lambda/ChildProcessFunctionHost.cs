@@ -197,7 +197,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
 
             failedStarts++;
             var pause = RestartPause(failedStarts);
-            LogFailedToStart(environment, process.ExitCode, failedStarts, pause.TotalSeconds);
+            LogFailedToStart(environment, process.ExitCode, ExitCodeMeaning(process.ExitCode), failedStarts, pause.TotalSeconds);
             if (!await PauseAsync(pause, stopping))
             {
                 return;
@@ -284,6 +284,14 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function process of execution environment {environment} exited with code {exitCode}; starting a fresh one")]
     private partial void LogExited(int environment, int exitCode);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Function process of execution environment {environment} exited with code {exitCode} before asking for an event ({failedStarts} failed starts in a row); starting again in {pauseSeconds} s")]
-    private partial void LogFailedToStart(int environment, int exitCode, int failedStarts, double pauseSeconds);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function process of execution environment {environment} exited with code {exitCode}{meaning} before asking for an event ({failedStarts} failed starts in a row); starting again in {pauseSeconds} s")]
+    private partial void LogFailedToStart(int environment, int exitCode, string meaning, int failedStarts, double pauseSeconds);
+
+    /// <summary>What the shell's (and <c>setsid</c>'s) exit codes for a program that could not run mean, else nothing.</summary>
+    internal static string ExitCodeMeaning(int exitCode) => exitCode switch
+    {
+        126 => " (the binary could not be executed: check its permissions and that it is a program for this machine)",
+        127 => " (the binary or the interpreter on its #! line was not found)",
+        _ => "",
+    };
 }

@@ -139,6 +139,15 @@ public sealed class ConsoleApiTests
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
 
+        // An empty id (a script's unset variable) or two ids are refused; neither redrives every dead letter.
+        foreach (var query in new[] { "?messageId=", $"?messageId={messageId}&messageId=nope" })
+        {
+            using var refused = await http.PostAsync($"/_local/api/dead-letters/redrive{query}", null);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        Assert.Equal(1, (await http.GetFromJsonAsync<JsonElement>("/_local/api/dead-letters")).GetProperty("total").GetInt32());
+
         using (var redriven = await http.PostAsync($"/_local/api/dead-letters/redrive?messageId={messageId}", null))
         {
             Assert.Equal(HttpStatusCode.OK, redriven.StatusCode);

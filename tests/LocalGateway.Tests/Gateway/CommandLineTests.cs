@@ -29,6 +29,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--port abc", "--port", 2)]
     [InlineData("--port 70000", "--port", 2)]
     [InlineData("--runtime-api-port x", "--runtime-api-port", 2)]
+    [InlineData("--runtime-api-port 65534 --pollers 3", "--runtime-api-port", 2)]
     [InlineData("--pollers 0", "--pollers", 2)]
     [InlineData("--pollers 100000", "--pollers", 2)]
     [InlineData("--function-timeout 1.5", "--function-timeout", 2)]
