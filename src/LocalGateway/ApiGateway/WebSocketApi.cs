@@ -25,7 +25,8 @@ internal sealed class WebSocketApi(
         {
             context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
             context.Response.Headers.Upgrade = "websocket";
-            await context.Response.WriteAsync("This is a WebSocket endpoint: connect with a WebSocket client, e.g. npx --yes wscat -c ws://host:port\n");
+            await context.Response.WriteAsync(
+                $"This is a WebSocket endpoint: connect with a WebSocket client, e.g. npx --yes wscat -c ws://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}\n");
             return;
         }
 

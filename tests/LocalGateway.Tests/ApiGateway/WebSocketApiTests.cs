@@ -125,12 +125,13 @@ public sealed class WebSocketApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_plain_HTTP_request_to_the_WebSocket_endpoint_gets_426()
+    public async Task A_plain_HTTP_request_to_the_WebSocket_endpoint_gets_426_with_the_url_to_connect_to()
     {
-        using var response = await _gateway.Http.GetAsync(new Uri("/", UriKind.Relative));
+        using var response = await _gateway.Http.GetAsync(new Uri("/local", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
-        Assert.Contains("WebSocket", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var authority = new Uri(_gateway.Http.BaseAddress!, "/").Authority;
+        Assert.Contains($"wscat -c ws://{authority}/local\n", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
