@@ -25,8 +25,10 @@ internal sealed class WebSocketApi(
         {
             context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
             context.Response.Headers.Upgrade = "websocket";
-            await context.Response.WriteAsync(
-                $"This is a WebSocket endpoint: connect with a WebSocket client, e.g. npx --yes wscat -c ws://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}\n");
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            // The address this request reached the gateway on (not the Host header the client sent), and the path it asked for.
+            var url = new UriBuilder("ws", context.Connection.LocalIpAddress?.ToString() ?? "127.0.0.1", context.Connection.LocalPort, context.Request.PathBase + context.Request.Path).Uri;
+            await context.Response.WriteAsync($"This is a WebSocket endpoint: connect with a WebSocket client, e.g. npx --yes wscat -c {url}\n");
             return;
         }
 

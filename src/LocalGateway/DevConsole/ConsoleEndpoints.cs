@@ -75,6 +75,12 @@ public static class ConsoleEndpoints
         {
             // No messageId at all redrives every dead letter; one that is given must name one (an empty value is
             // what a script with an unset variable sends, and must not mean "all").
+            // A misspelt parameter must not mean "all" either: messageId is the only one.
+            if (http.Request.Query.Keys.FirstOrDefault(key => key != "messageId") is { } unknown)
+            {
+                return Error(StatusCodes.Status400BadRequest, $"unknown parameter '{unknown}': give messageId=ID to redrive one dead letter, or no parameter to redrive them all");
+            }
+
             var ids = http.Request.Query["messageId"];
             if (ids.Count > 1 || (ids.Count == 1 && string.IsNullOrEmpty(ids[0])))
             {

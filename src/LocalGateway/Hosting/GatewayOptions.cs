@@ -63,6 +63,12 @@ public sealed class GatewayOptions
 
     public int VisibilityTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>Lambda's largest function timeout, in seconds (15 minutes).</summary>
+    public const int MaxFunctionTimeoutSeconds = 900;
+
+    /// <summary>SQS's largest visibility timeout, in seconds (12 hours).</summary>
+    public const int MaxVisibilityTimeoutSeconds = 43_200;
+
     public int MaxReceiveCount { get; set; } = 5;
 
     /// <summary>Testing: the share (0–1) of <c>@connections</c> <c>POST</c>s answered with a <see cref="FaultStatus"/> instead of delivered.</summary>
@@ -303,9 +309,9 @@ public sealed class GatewayOptions
             yield return new(Switch(nameof(Pollers)), $"must be 1–{EventSourceOptions.MaxPollers}, one execution environment each (was {Pollers})");
         }
 
-        if (FunctionTimeoutSeconds < 1)
+        if (FunctionTimeoutSeconds is < 1 or > MaxFunctionTimeoutSeconds)
         {
-            yield return new(Switch(nameof(FunctionTimeoutSeconds)), $"must be at least 1 second (was {FunctionTimeoutSeconds})");
+            yield return new(Switch(nameof(FunctionTimeoutSeconds)), $"must be 1–{MaxFunctionTimeoutSeconds} seconds, as Lambda allows (was {FunctionTimeoutSeconds})");
         }
         else if (FunctionBinary is null && DeadlineSafetyMarginMs(gatewayEnvironment) is var margin && FunctionTimeoutSeconds * 1000L <= margin)
         {
@@ -314,7 +320,11 @@ public sealed class GatewayOptions
                 $"must be more than the function's deadline safety margin, {margin} ms (SOCKETRELAY_DEADLINE_MARGIN_MS; lower it with --function-env), or no message ever starts (was {FunctionTimeoutSeconds} s)");
         }
 
-        if (VisibilityTimeoutSeconds < FunctionTimeoutSeconds)
+        if (VisibilityTimeoutSeconds > MaxVisibilityTimeoutSeconds)
+        {
+            yield return new(Switch(nameof(VisibilityTimeoutSeconds)), $"must be at most {MaxVisibilityTimeoutSeconds} seconds (12 hours), as SQS allows (was {VisibilityTimeoutSeconds})");
+        }
+        else if (VisibilityTimeoutSeconds < FunctionTimeoutSeconds)
         {
             yield return new(Switch(nameof(VisibilityTimeoutSeconds)), $"must be at least --function-timeout ({FunctionTimeoutSeconds} s) (was {VisibilityTimeoutSeconds} s)");
         }

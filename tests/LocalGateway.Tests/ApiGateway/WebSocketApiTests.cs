@@ -127,9 +127,11 @@ public sealed class WebSocketApiTests : IAsyncLifetime
     [Fact]
     public async Task A_plain_HTTP_request_to_the_WebSocket_endpoint_gets_426_with_the_url_to_connect_to()
     {
-        using var response = await _gateway.Http.GetAsync(new Uri("/local", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/local", UriKind.Relative)) { Headers = { Host = "elsewhere.example" } };
+        using var response = await _gateway.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         var authority = new Uri(_gateway.Http.BaseAddress!, "/").Authority;
         Assert.Contains($"wscat -c ws://{authority}/local\n", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

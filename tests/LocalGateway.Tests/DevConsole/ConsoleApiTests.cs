@@ -139,8 +139,8 @@ public sealed class ConsoleApiTests
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
 
-        // An empty id (a script's unset variable) or two ids are refused; neither redrives every dead letter.
-        foreach (var query in new[] { "?messageId=", $"?messageId={messageId}&messageId=nope" })
+        // An empty id (a script's unset variable), two ids or a misspelt parameter are refused; none redrives every dead letter.
+        foreach (var query in new[] { "?messageId=", $"?messageId={messageId}&messageId=nope", $"?message_id={messageId}" })
         {
             using var refused = await http.PostAsync($"/_local/api/dead-letters/redrive{query}", null);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);

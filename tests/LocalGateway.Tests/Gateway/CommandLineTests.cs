@@ -35,6 +35,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--function-timeout 1.5", "--function-timeout", 2)]
     [InlineData("--function-timeout 1", "--function-timeout", 2)]
     [InlineData("--function-timeout 2", "--function-timeout", 2)]
+    [InlineData("--function-timeout 901 --visibility-timeout 1000", "--function-timeout", 2)]
+    [InlineData("--visibility-timeout 43201", "--visibility-timeout", 2)]
     [InlineData("--visibility-timeout 1 --function-timeout 5", "--visibility-timeout", 2)]
     [InlineData("--max-receive-count 0", "--max-receive-count", 2)]
     [InlineData("--queue kafka", "--queue", 2)]
