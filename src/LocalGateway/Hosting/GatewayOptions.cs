@@ -175,7 +175,10 @@ public sealed class GatewayOptions
             return value;
         }
 
-        problems.Add(new(Switch(key), $"must be a whole number (was '{text}')"));
+        // A whole number beyond any option's range is too large or too small, not "not a whole number".
+        problems.Add(new(Switch(key), System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var huge)
+            ? $"is too {(huge.Sign > 0 ? "large" : "small")} (was {text})"
+            : $"must be a whole number (was '{text}')"));
         return null;
     }
 

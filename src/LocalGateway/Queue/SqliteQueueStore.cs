@@ -397,7 +397,7 @@ internal sealed class SqliteQueueStore : IDisposable
 
     private (string MessageId, string Reason) MoveToDeadLetters(Candidate candidate, long now, int maxReceiveCount)
     {
-        var reason = $"Received {maxReceiveCount} times without being deleted (maxReceiveCount {maxReceiveCount}).";
+        var reason = $"Received {maxReceiveCount} {(maxReceiveCount == 1 ? "time" : "times")} without being deleted (maxReceiveCount {maxReceiveCount}).";
         if (LastFailure?.Invoke(candidate.MessageId) is { } lastFailure)
         {
             reason += $" Last failure: {lastFailure}";

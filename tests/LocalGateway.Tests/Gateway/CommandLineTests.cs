@@ -28,6 +28,7 @@ public sealed class CommandLineTests : IDisposable
     [Theory]
     [InlineData("--port abc", "--port", 2)]
     [InlineData("--port 70000", "--port", 2)]
+    [InlineData("--port 99999999999", "--port is too large", 2)]
     [InlineData("--runtime-api-port x", "--runtime-api-port", 2)]
     [InlineData("--runtime-api-port 65534 --pollers 3", "--runtime-api-port", 2)]
     [InlineData("--pollers 0", "--pollers", 2)]
