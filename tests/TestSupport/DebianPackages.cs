@@ -60,11 +60,7 @@ public static class DebianPackages
     }
 
     private static bool Present(string command) =>
-        Path.IsPathRooted(command)
-            ? File.Exists(command)
-            : (Environment.GetEnvironmentVariable("PATH") ?? "")
-                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Any(directory => File.Exists(Path.Combine(directory, command)));
+        Path.IsPathRooted(command) ? File.Exists(command) : RequiredTool.Find(command) is not null;
 
     /// <summary>
     /// Runs apt-get, retrying for up to 10 minutes while another apt holds a lock: <c>DPkg::Lock::Timeout</c>

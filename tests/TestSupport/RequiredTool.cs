@@ -11,9 +11,12 @@ public static class RequiredTool
     /// <param name="purpose">What the tests use it for and where it comes from, for the failure message.</param>
     /// <exception cref="InvalidOperationException">It is not there: "{executable} is not on PATH. {purpose}".</exception>
     public static string Locate(string executable, string purpose, string? searchPath = null) =>
+        Find(executable, searchPath) ?? throw new InvalidOperationException($"{executable} is not on PATH. {purpose}");
+
+    /// <summary>The full path of <paramref name="executable"/> on <paramref name="searchPath"/> (default: this process's PATH), or null.</summary>
+    public static string? Find(string executable, string? searchPath = null) =>
         (searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, executable))
-            .FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException($"{executable} is not on PATH. {purpose}");
+            .FirstOrDefault(File.Exists);
 }

@@ -78,7 +78,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
             throw new FileNotFoundException($"--function-binary: no file at {path}; publish one with: dotnet publish src/Lambda -c Release -r linux-x64 -o artifacts/lambda", path);
         }
 
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        if (!OperatingSystem.IsWindows() && !IsExecutable(path))
         {
             throw new UnauthorizedAccessException($"--function-binary: {path} is not executable; make it so with: chmod +x {path}");
         }
@@ -264,8 +264,12 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(folder => Path.Combine(folder, program))
-            .FirstOrDefault(path => File.Exists(path)
-                && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+            .FirstOrDefault(path => File.Exists(path) && IsExecutable(path));
+
+    /// <summary>Whether the file has any execute permission bit (user, group or other).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static bool IsExecutable(string path) =>
+        (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     private void WriteLine(string? line)
     {
