@@ -99,10 +99,12 @@ public static class CommandLine
 
     /// <summary>
     /// What is wrong with the shape of the command line, one line each: an argument that is not a
-    /// known switch (with what follows it, up to the next switch), or a switch without its value.
+    /// known switch (with what follows it, up to the next switch), a switch without its value, or a
+    /// switch given twice (only <c>--function-env</c> repeats; otherwise the last value would win unseen).
     /// </summary>
     public static IEnumerable<string> Problems(IReadOnlyList<string> args)
     {
+        var given = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i].Split('=', 2)[0];
@@ -115,8 +117,15 @@ public static class CommandLine
                 }
 
                 yield return $"Unknown option '{string.Join(' ', unknown)}': run with --help to list the options.";
+                continue;
             }
-            else if (!args[i].Contains('=', StringComparison.Ordinal))
+
+            if (name != FunctionEnvironmentSwitch && !given.Add(name))
+            {
+                yield return $"Option {name} is given more than once: give it once (only {FunctionEnvironmentSwitch} repeats).";
+            }
+
+            if (!args[i].Contains('=', StringComparison.Ordinal))
             {
                 if (i + 1 == args.Count || Switches.Contains(args[i + 1].Split('=', 2)[0]))
                 {

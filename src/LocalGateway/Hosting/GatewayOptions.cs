@@ -291,6 +291,11 @@ public sealed class GatewayOptions
                 });
             }
         }
+        else if (Queue == "sqlite" && (!string.IsNullOrEmpty(SqsQueueUrl) || !string.IsNullOrEmpty(SqsServiceUrl)))
+        {
+            var option = Switch(string.IsNullOrEmpty(SqsQueueUrl) ? nameof(SqsServiceUrl) : nameof(SqsQueueUrl));
+            yield return new(option, $"applies only with --queue sqs, and the queue is the local one (sqlite): add --queue sqs, or leave {option} out");
+        }
 
         foreach (var problem in LocalIdentity.Problems(this))
         {

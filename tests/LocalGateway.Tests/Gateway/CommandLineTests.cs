@@ -42,6 +42,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--max-receive-count 0", "--max-receive-count", 2)]
     [InlineData("--queue kafka", "--queue", 2)]
     [InlineData("--queue sqs", "--sqs-queue-url", 2)]
+    [InlineData("--sqs-queue-url https://sqs.us-east-1.amazonaws.com/1/q.fifo", "--sqs-queue-url applies only with --queue sqs", 2)]
+    [InlineData("--sqs-service-url http://127.0.0.1:5000", "--sqs-service-url applies only with --queue sqs", 2)]
+    [InlineData("--port 9000 --pollers 2 --port=9001", "--port is given more than once", 2)]
     [InlineData("--fault-rate often", "--fault-rate", 2)]
     [InlineData("--fault-status 404", "--fault-status", 2)]
     [InlineData("--fault-latency-ms -5", "--fault-latency-ms", 2)]
@@ -285,7 +288,9 @@ public sealed class CommandLineTests : IDisposable
             start.Environment[name] = value;
         }
 
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll"), "--data-dir", _dataDir }.Concat(arguments))
+        // The test's own data directory unless the arguments name one (an option given twice is refused).
+        string[] defaults = arguments.Contains("--data-dir") ? [] : ["--data-dir", _dataDir];
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll") }.Concat(defaults).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
