@@ -27,7 +27,7 @@ public static class CommandLine
         ("--function-memory", "FunctionMemoryMb", "MB", "memory the function is told it has, 128-10240 (default 256, as deployed)"),
         ("--region", "Region", "REGION", "AWS region of every ARN, the SQS events, the function's AWS_REGION, @connections' SigV4 scope and --queue sqs (default us-east-1)"),
         ("--visibility-timeout", "VisibilityTimeoutSeconds", "SECONDS", "how long a received message stays hidden, from --function-timeout to 43200 (default 60)"),
-        ("--max-receive-count", "MaxReceiveCount", "N", "receives before a message moves to the dead-letter queue (default 5)"),
+        ("--max-receive-count", "MaxReceiveCount", "N", "receives before a message moves to the dead-letter queue, 1–1000 as in SQS's redrive policy (default 5)"),
         ("--fault-rate", "FaultRate", "0..1", "testing: share of @connections POSTs failed on purpose, not delivered (default 0)"),
         ("--fault-status", "FaultStatus", "CODES", "testing: statuses for those faults, among 429,500,502,503,504 (default 429,500,503)"),
         ("--fault-latency-ms", "FaultLatencyMs", "MS", "testing: each @connections POST answers up to this much later, at random (default 0)"),
@@ -100,11 +100,13 @@ public static class CommandLine
     /// <summary>
     /// What is wrong with the shape of the command line, one line each: an argument that is not a
     /// known switch (with what follows it, up to the next switch), a switch without its value, or a
-    /// switch given twice (only <c>--function-env</c> repeats; otherwise the last value would win unseen).
+    /// switch given twice (only <c>--function-env</c> repeats, each variable once; otherwise the last
+    /// value would win unseen).
     /// </summary>
     public static IEnumerable<string> Problems(IReadOnlyList<string> args)
     {
         var given = new HashSet<string>(StringComparer.Ordinal);
+        var variables = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i].Split('=', 2)[0];
@@ -125,25 +127,27 @@ public static class CommandLine
                 yield return $"Option {name} is given more than once: give it once (only {FunctionEnvironmentSwitch} repeats).";
             }
 
-            if (!args[i].Contains('=', StringComparison.Ordinal))
+            var inline = args[i].Contains('=', StringComparison.Ordinal);
+            if (!inline && (i + 1 == args.Count || Switches.Contains(args[i + 1].Split('=', 2)[0])))
             {
-                if (i + 1 == args.Count || Switches.Contains(args[i + 1].Split('=', 2)[0]))
-                {
-                    var value = Options.First(o => o.Switch == name).Value;
-                    yield return $"Option {name} needs a value: {name} {value} (run with --help for details).";
-                }
-                else if (name == FunctionEnvironmentSwitch && VariableAssignment(args[++i]) is null)
-                {
-                    yield return $"Option {name} takes NAME=VALUE, such as {name} TABLE_NAME=orders (was '{args[i]}').";
-                }
-                else if (name != FunctionEnvironmentSwitch)
-                {
-                    i++; // its value
-                }
+                var placeholder = Options.First(o => o.Switch == name).Value;
+                yield return $"Option {name} needs a value: {name} {placeholder} (run with --help for details).";
+                continue;
             }
-            else if (name == FunctionEnvironmentSwitch && VariableAssignment(args[i][(name.Length + 1)..]) is null)
+
+            var value = inline ? args[i][(name.Length + 1)..] : args[++i];
+            if (name != FunctionEnvironmentSwitch)
             {
-                yield return $"Option {name} takes NAME=VALUE, such as {name} TABLE_NAME=orders (was '{args[i][(name.Length + 1)..]}').";
+                continue;
+            }
+
+            if (VariableAssignment(value) is not { } variable)
+            {
+                yield return $"Option {name} takes NAME=VALUE, such as {name} TABLE_NAME=orders (was '{value}').";
+            }
+            else if (!variables.Add(variable.Name))
+            {
+                yield return $"Option {name} sets {variable.Name} more than once: give each variable once.";
             }
         }
     }

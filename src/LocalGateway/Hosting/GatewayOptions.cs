@@ -273,6 +273,10 @@ public sealed class GatewayOptions
         {
             yield return new(Switch(nameof(RuntimeApiPort)), $"takes {Pollers} consecutive ports, one per --pollers environment, and {RuntimeApiPort}–{RuntimeApiPort + Pollers - 1} runs past 65535; give at most {65536 - Pollers}");
         }
+        else if (RuntimeApiPort > 0 && Pollers is >= 1 and <= EventSourceOptions.MaxPollers && Port >= RuntimeApiPort && Port <= RuntimeApiPort + Pollers - 1)
+        {
+            yield return new(Switch(nameof(RuntimeApiPort)), $"takes ports {RuntimeApiPort}–{RuntimeApiPort + Pollers - 1}, one per --pollers environment, and --port {Port} is among them; choose ports apart");
+        }
 
         if (Queue is not ("sqlite" or "sqs"))
         {

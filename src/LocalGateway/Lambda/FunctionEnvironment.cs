@@ -151,7 +151,7 @@ public static partial class FunctionEnvironment
         {
             if (!VariableName().IsMatch(name))
             {
-                yield return new(switchName, $"'{name}' is not a variable name Lambda accepts: a letter, then letters, digits or '_'");
+                yield return new(switchName, $"'{name}' is not a variable name Lambda accepts: at least two characters, a letter and then letters, digits or '_'");
             }
             else if (Reserved.Contains(name))
             {
