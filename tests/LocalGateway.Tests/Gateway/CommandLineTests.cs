@@ -66,6 +66,19 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("Gateway__SqsQueueUrl", "https://sqs.us-east-1.amazonaws.com/1/q.fifo", "Invalid option: --sqs-queue-url applies only with --queue sqs", "(set by the environment variable Gateway__SqsQueueUrl).")]
+    [InlineData("Gateway__Pollers", "0", "Invalid option: --pollers must be", "(set by the environment variable Gateway__Pollers).")]
+    public async Task An_option_set_by_an_environment_variable_is_refused_naming_the_variable(string variable, string value, string start, string end)
+    {
+        var run = await RunAsync(new Dictionary<string, string> { [variable] = value }, "--port", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.Errors);
+        Assert.StartsWith(start, line, StringComparison.Ordinal);
+        Assert.EndsWith(end, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(2, null, null, true)]
     [InlineData(3, null, null, false)]
     [InlineData(1, "500", null, false)]
