@@ -51,8 +51,8 @@ public sealed partial record LocalIdentity(string AccountId, string Region, stri
 
     /// <summary>
     /// The identity the options describe. With <c>--queue sqs</c> the queue ARN is the queue's own (account
-    /// and name from the queue URL's <c>/{account}/{name}</c> path); the embedded queue is
-    /// <see cref="LocalQueueName"/> in <see cref="LocalAccountId"/>.
+    /// and name from the queue URL's <c>/{account}/{name}</c> path; for another path, its last segment in
+    /// <see cref="LocalAccountId"/>); the embedded queue is <see cref="LocalQueueName"/> in <see cref="LocalAccountId"/>.
     /// </summary>
     public static LocalIdentity From(GatewayOptions options)
     {
@@ -105,8 +105,15 @@ public sealed partial record LocalIdentity(string AccountId, string Region, stri
             return null;
         }
 
+        // SQS's own URLs are /{account}/{name}; an SQS-compatible server may use another path (ElasticMQ's
+        // /queue/{name}): the queue is still the last segment, and its owner the local account.
         var segments = url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return segments.Length == 2 && AccountIdRule().IsMatch(segments[0]) ? (segments[0], segments[1]) : null;
+        return segments.Length switch
+        {
+            0 => null,
+            2 when AccountIdRule().IsMatch(segments[0]) => (segments[0], segments[1]),
+            _ => (LocalAccountId, segments[^1]),
+        };
     }
 
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant)]

@@ -61,6 +61,17 @@ public sealed class LocalIdentityTests
     }
 
     [Theory]
+    [InlineData("http://127.0.0.1:9324/queue/relay.fifo", "arn:aws:sqs:us-east-1:000000000000:relay.fifo")]
+    [InlineData("http://127.0.0.1:9324/1/relay.fifo", "arn:aws:sqs:us-east-1:000000000000:relay.fifo")]
+    [InlineData("http://127.0.0.1:9324/relay.fifo", "arn:aws:sqs:us-east-1:000000000000:relay.fifo")]
+    public void A_queue_url_without_an_account_in_its_path_still_names_its_queue(string queueUrl, string queueArn)
+    {
+        var identity = FromCommandLine("--queue", "sqs", "--sqs-queue-url", queueUrl, "--sqs-service-url", "http://127.0.0.1:9324").ToIdentity();
+
+        Assert.Equal(queueArn, identity.QueueArn);
+    }
+
+    [Theory]
     [InlineData("--region", "US East 1", "--region must be an AWS region name")]
     [InlineData("--region", "useast1", "--region must be an AWS region name")]
     [InlineData("--function-name", "orders consumer", "--function-name must be 1–64 letters")]
