@@ -30,6 +30,7 @@ public sealed partial class EventSourcePoller(
     public async Task RunAsync(CancellationToken stoppingToken, CancellationToken abandonToken = default)
     {
         var deleting = Task.CompletedTask;
+        var failures = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -37,6 +38,7 @@ public sealed partial class EventSourcePoller(
                 try
                 {
                     (_, deleting) = await PollAsync(deleting, stoppingToken, abandonToken);
+                    failures = 0;
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || abandonToken.IsCancellationRequested)
                 {
@@ -46,8 +48,17 @@ public sealed partial class EventSourcePoller(
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    LogPollFailed(ex);
-                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    var retryIn = PollRetryDelay(++failures);
+                    if (IsQueueUnreachableOrRefusing(ex))
+                    {
+                        LogQueueUnavailable(OneLine(ex), retryIn.TotalSeconds);
+                    }
+                    else
+                    {
+                        LogPollFailed(ex, retryIn.TotalSeconds);
+                    }
+
+                    await Task.Delay(retryIn, stoppingToken);
                 }
             }
         }
@@ -142,6 +153,46 @@ public sealed partial class EventSourcePoller(
     [LoggerMessage(Level = LogLevel.Error, Message = "Deleting a batch of {count} processed messages failed; they will be received again after the visibility timeout")]
     private partial void LogDeleteFailed(Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Polling the queue failed; retrying in a second")]
-    private partial void LogPollFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Polling the queue failed; retrying in {seconds} s")]
+    private partial void LogPollFailed(Exception exception, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The queue did not answer the receive: {reason}; retrying in {seconds} s")]
+    private partial void LogQueueUnavailable(string reason, double seconds);
+
+    /// <summary>1, 2, 4, 8, then 10 s between failed polls in a row: an unreachable queue is not asked every second by every poller.</summary>
+    internal static TimeSpan PollRetryDelay(int failuresInARow) =>
+        TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Clamp(failuresInARow - 1, 0, 4)));
+
+    /// <summary>
+    /// The queue's endpoint could not be reached or refused the call (<c>--queue sqs</c>: a network error, an
+    /// SQS error such as a missing queue): a condition of the queue, not of this code, so one line without a
+    /// stack trace.
+    /// </summary>
+    private static bool IsQueueUnreachableOrRefusing(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Queue.Sqs.SqsQueueException or Amazon.Runtime.AmazonServiceException or HttpRequestException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string OneLine(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            var message = e.Message.ReplaceLineEndings(" ").Trim();
+            if (message.Length > 0 && !messages.Any(m => m.Contains(message, StringComparison.Ordinal)))
+            {
+                messages.Add(message);
+            }
+        }
+
+        return string.Join(": ", messages);
+    }
 }

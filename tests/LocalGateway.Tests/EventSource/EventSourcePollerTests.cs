@@ -296,6 +296,38 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         Assert.Equal((1L, 1L), (stats.Completed, stats.InFlight));
     }
 
+    [Fact]
+    public async Task An_unreachable_queue_is_one_warning_per_try_with_its_reason_and_a_growing_wait_then_polling_resumes()
+    {
+        var queue = new GatedDeleteQueue(_queue);
+        queue.DeleteGate.SetResult();
+        var refused = new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused);
+        queue.ReceiveFailures.Enqueue(new HttpRequestException("Connection refused (127.0.0.1:9324)", refused));
+        queue.ReceiveFailures.Enqueue(new HttpRequestException("Connection refused (127.0.0.1:9324)", refused));
+        await SendAsync("a", "a1", "a1");
+        using var stopping = new CancellationTokenSource();
+        var running = new EventSourcePoller(queue, _runtime, _options, _loggerFactory.CreateLogger<EventSourcePoller>()).RunAsync(stopping.Token);
+
+        var delivered = await AnswerOneAsync((_, id) => RespondAsync(id));
+        await stopping.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["a1"], delivered.Records!.Select(r => r.Body));
+        var warnings = _gatewayLog.Entries.Where(e => e.Message.StartsWith("The queue did not answer", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["The queue did not answer the receive: Connection refused (127.0.0.1:9324); retrying in 1 s",
+             "The queue did not answer the receive: Connection refused (127.0.0.1:9324); retrying in 2 s"],
+            warnings.Select(w => w.Message));
+        Assert.All(warnings, w => Assert.Equal(LogLevel.Warning, w.Level));
+        Assert.DoesNotContain(_gatewayLog.Entries, e => e.Level == LogLevel.Error);
+    }
+
+    [Fact]
+    public void Failed_polls_in_a_row_wait_longer_each_time_up_to_ten_seconds()
+    {
+        Assert.Equal([1, 2, 4, 8, 10, 10], Enumerable.Range(1, 6).Select(n => EventSourcePoller.PollRetryDelay(n).TotalSeconds));
+    }
+
     /// <summary>The real queue, with batch deletes that wait for <see cref="DeleteGate"/> and can fail.</summary>
     private sealed class GatedDeleteQueue(IFifoQueue inner) : IFifoQueue
     {
@@ -306,6 +338,9 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         public TaskCompletionSource DeleteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Exception? DeleteFailure { get; set; }
+
+        /// <summary>Thrown by the next receives, one each, before the queue answers again.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<Exception> ReceiveFailures { get; } = new();
 
         public async Task WaitForReceivesAsync(int count)
         {
@@ -320,7 +355,9 @@ public sealed class EventSourcePollerTests : IAsyncLifetime, IDisposable
         public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _receives);
-            return inner.ReceiveAsync(maxMessages, visibilityTimeout, waitTime, cancellationToken);
+            return ReceiveFailures.TryDequeue(out var failure)
+                ? Task.FromException<IReadOnlyList<ReceivedMessage>>(failure)
+                : inner.ReceiveAsync(maxMessages, visibilityTimeout, waitTime, cancellationToken);
         }
 
         public Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken) => inner.DeleteAsync(receiptHandle, cancellationToken);
