@@ -50,7 +50,7 @@ if (problems.Count > 0)
 {
     foreach (var problem in problems)
     {
-        await Console.Error.WriteLineAsync($"Invalid option: {problem}{OptionOrigin.Describe((IConfigurationRoot)configuration, problem.Name)}.");
+        await Console.Error.WriteLineAsync($"Invalid option: {OptionOrigin.Describe((IConfigurationRoot)configuration, problem, Environment.GetEnvironmentVariables())}.");
     }
 
     return 2;

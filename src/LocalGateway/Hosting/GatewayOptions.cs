@@ -275,7 +275,9 @@ public sealed class GatewayOptions
         }
         else if (RuntimeApiPort > 0 && Pollers is >= 1 and <= EventSourceOptions.MaxPollers && Port >= RuntimeApiPort && Port <= RuntimeApiPort + Pollers - 1)
         {
-            yield return new(Switch(nameof(RuntimeApiPort)), $"takes ports {RuntimeApiPort}–{RuntimeApiPort + Pollers - 1}, one per --pollers environment, and --port {Port} is among them; choose ports apart");
+            yield return new(Switch(nameof(RuntimeApiPort)), Pollers == 1
+                ? $"takes port {RuntimeApiPort} for the Runtime API, the same as --port; choose another"
+                : $"takes ports {RuntimeApiPort}–{RuntimeApiPort + Pollers - 1}, one per --pollers environment, and --port {Port} is among them; choose ports apart");
         }
 
         if (Queue is not ("sqlite" or "sqs"))

@@ -1,3 +1,4 @@
+using System.Collections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -12,43 +13,40 @@ namespace SocketRelay.LocalGateway.Hosting;
 public static class OptionOrigin
 {
     /// <summary>
-    /// <c>""</c> when the setting named <paramref name="name"/> (a switch such as <c>--port</c>, or a variable
-    /// such as <c>Gateway__Prot</c>) came from the command line or is not set; otherwise a clause for the end
-    /// of the message, e.g. <c> (set by the environment variable Gateway__SqsQueueUrl)</c> or
-    /// <c> (set in appsettings.json as "SqsQueueUrl" in section "Gateway")</c>.
+    /// The problem as its user should read it: <paramref name="problem"/> unchanged when its setting (named by a
+    /// switch such as <c>--port</c>, or a variable such as <c>Gateway__Prot</c>) came from the command line or is
+    /// not set; otherwise with where it was set, e.g. <c>--pollers must be … (set by the environment variable
+    /// Gateway__Pollers)</c>, or, for a key that is no setting at all, <c>"Prot" in appsettings.json (section
+    /// "Gateway") is not a setting …</c>.
     /// </summary>
     /// <param name="configuration">The configuration the options were read from: its last provider that has the key gave the value.</param>
-    public static string Describe(IConfigurationRoot configuration, string name)
+    /// <param name="problem">What is wrong, named as <see cref="GatewayOptions"/> names it.</param>
+    /// <param name="environment">The process's environment variables, to name a variable as it was spelt.</param>
+    public static string Describe(IConfigurationRoot configuration, Application.Configuration.OptionProblem problem, IDictionary environment)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(environment);
         var variablePrefix = GatewayOptions.SectionName + "__";
-        string? key = CommandLine.SwitchMappings.TryGetValue(name, out var mapped) ? mapped
-            : name.StartsWith(variablePrefix, StringComparison.Ordinal) ? name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
+        var isSwitch = CommandLine.SwitchMappings.TryGetValue(problem.Name, out var mapped);
+        string? key = isSwitch ? mapped
+            : problem.Name.StartsWith(variablePrefix, StringComparison.Ordinal) ? problem.Name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
             : null;
-        if (key is null)
+        var provider = key is null ? null : configuration.Providers.Reverse().FirstOrDefault(p => p.TryGet(key, out _));
+        var setting = key is null ? "" : ConfigurationPath.GetSectionKey(key);
+        switch (provider)
         {
-            return "";
+            case EnvironmentVariablesConfigurationProvider:
+                var variable = environment.Keys.OfType<string>()
+                    .FirstOrDefault(k => string.Equals(k.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal), key, StringComparison.OrdinalIgnoreCase))
+                    ?? CommandLine.VariableFor(setting);
+                return isSwitch ? $"{problem} (set by the environment variable {variable})" : new Application.Configuration.OptionProblem(variable, problem.Problem).ToString();
+            case FileConfigurationProvider file:
+                return isSwitch
+                    ? $"{problem} (set in {file.Source.Path} as \"{setting}\" in section \"{GatewayOptions.SectionName}\")"
+                    : $"\"{setting}\" in {file.Source.Path} (section \"{GatewayOptions.SectionName}\") {problem.Problem}";
+            case CommandLineConfigurationProvider:
+            default:
+                return problem.ToString();
         }
-
-        foreach (var provider in configuration.Providers.Reverse())
-        {
-            if (!provider.TryGet(key, out _))
-            {
-                continue;
-            }
-
-            var setting = ConfigurationPath.GetSectionKey(key);
-            return provider switch
-            {
-                CommandLineConfigurationProvider => "",
-                EnvironmentVariablesConfigurationProvider when !string.Equals(CommandLine.VariableFor(setting), name, StringComparison.OrdinalIgnoreCase) =>
-                    $" (set by the environment variable {CommandLine.VariableFor(setting)})",
-                FileConfigurationProvider file => $" (set in {file.Source.Path} as \"{setting}\" in section \"{GatewayOptions.SectionName}\")",
-                _ => "",
-            };
-        }
-
-        return "";
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections;
 using Microsoft.Extensions.Configuration;
 using SocketRelay.LocalGateway.Hosting;
 
@@ -14,7 +15,7 @@ public sealed class OptionOriginTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void A_value_from_appsettings_json_is_named_there_and_one_from_the_command_line_adds_nothing()
+    public void A_value_from_appsettings_json_is_named_there_and_one_from_the_command_line_is_left_as_it_is()
     {
         var file = Path.Combine(_directory, "appsettings.json");
         File.WriteAllText(file, """{ "Gateway": { "SqsQueueUrl": "https://sqs.us-east-1.amazonaws.com/1/q.fifo", "Prot": 9000, "Port": 1 } }""");
@@ -22,15 +23,41 @@ public sealed class OptionOriginTests : IDisposable
             .AddJsonFile(file)
             .AddCommandLine(["--port", "70000"], CommandLine.SwitchMappings)
             .Build();
+        var noVariables = new Hashtable();
 
-        Assert.Equal(" (set in appsettings.json as \"SqsQueueUrl\" in section \"Gateway\")", OptionOrigin.Describe(configuration, "--sqs-queue-url"));
-        Assert.Equal(" (set in appsettings.json as \"Prot\" in section \"Gateway\")", OptionOrigin.Describe(configuration, "Gateway__Prot"));
+        Assert.Equal(
+            "--sqs-queue-url applies only with --queue sqs (set in appsettings.json as \"SqsQueueUrl\" in section \"Gateway\")",
+            OptionOrigin.Describe(configuration, new("--sqs-queue-url", "applies only with --queue sqs"), noVariables));
+        Assert.Equal(
+            "\"Prot\" in appsettings.json (section \"Gateway\") is not a setting of the gateway",
+            OptionOrigin.Describe(configuration, new("Gateway__Prot", "is not a setting of the gateway"), noVariables));
 
-        // The command line wins over the file, and names its own switch already.
-        Assert.Equal("", OptionOrigin.Describe(configuration, "--port"));
+        // The command line wins over the file, and names its own switch already; so does a default, set nowhere.
+        Assert.Equal("--port must be 0–65535", OptionOrigin.Describe(configuration, new("--port", "must be 0–65535"), noVariables));
+        Assert.Equal("--pollers must be 1–64", OptionOrigin.Describe(configuration, new("--pollers", "must be 1–64"), noVariables));
+    }
 
-        // Not set anywhere (a default), or no setting of its own: nothing to add.
-        Assert.Equal("", OptionOrigin.Describe(configuration, "--pollers"));
-        Assert.Equal("", OptionOrigin.Describe(configuration, "--function-env"));
+    [Fact]
+    public void A_variable_is_named_as_it_was_spelt()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection()
+            .Add(new SingleVariable("GATEWAY__PORT", "abc"))
+            .Build();
+
+        Assert.Equal(
+            "--port must be a whole number (set by the environment variable GATEWAY__PORT)",
+            OptionOrigin.Describe(configuration, new("--port", "must be a whole number"), new Hashtable { ["GATEWAY__PORT"] = "abc" }));
+    }
+
+    /// <summary>The environment-variable provider over one variable, as <c>AddEnvironmentVariables</c> would read it.</summary>
+    private sealed class SingleVariable(string name, string value) : IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(name, value);
+
+        private sealed class Provider(string name, string value) : Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationProvider
+        {
+            public override void Load() => Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { [name.Replace("__", ":", StringComparison.Ordinal)] = value };
+        }
     }
 }
