@@ -168,23 +168,14 @@ public sealed partial class EventSourcePoller(
     /// SQS error such as a missing queue): a condition of the queue, not of this code, so one line without a
     /// stack trace.
     /// </summary>
-    private static bool IsQueueUnreachableOrRefusing(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Queue.Sqs.SqsQueueException or Amazon.Runtime.AmazonServiceException or HttpRequestException or System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
-        }
+    private static bool IsQueueUnreachableOrRefusing(Exception exception) =>
+        Chain(exception).Any(e => e is Queue.Sqs.SqsQueueException or Amazon.Runtime.AmazonServiceException or HttpRequestException or System.Net.Sockets.SocketException);
 
-        return false;
-    }
-
+    /// <summary>The messages of <paramref name="exception"/> and its inner exceptions, each once, on one line.</summary>
     private static string OneLine(Exception exception)
     {
         var messages = new List<string>();
-        for (var e = exception; e is not null; e = e.InnerException)
+        foreach (var e in Chain(exception))
         {
             var message = e.Message.ReplaceLineEndings(" ").Trim();
             if (message.Length > 0 && !messages.Any(m => m.Contains(message, StringComparison.Ordinal)))
@@ -194,5 +185,13 @@ public sealed partial class EventSourcePoller(
         }
 
         return string.Join(": ", messages);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
     }
 }
