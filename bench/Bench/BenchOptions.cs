@@ -23,7 +23,7 @@ public sealed class BenchOptions
 
     public string? ServerlessOfflineDir { get; private set; }
 
-    public int Pollers { get; private set; } = 8;
+    public int Pollers { get; private set; } = SocketRelay.LocalGateway.EventSource.EventSourceOptions.DefaultPollers;
 
     public int Connections { get; private set; } = 1000;
 

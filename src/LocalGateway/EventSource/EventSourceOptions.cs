@@ -15,7 +15,10 @@ public sealed class EventSourceOptions
     /// </summary>
     public const int MaxPollers = 64;
 
-    /// <summary>Pollers running at once; each has its own function execution environment, so different groups progress in parallel.</summary>
+    /// <summary>
+    /// Pollers running at once, so batches in flight at most; each has its own function execution environment, so
+    /// different groups progress in parallel. The environments start as events need them, not all at once.
+    /// </summary>
     public int Pollers { get; set; } = DefaultPollers;
 
     /// <summary>Messages per event (1–10), as the mapping's <c>batchSize</c>.</summary>

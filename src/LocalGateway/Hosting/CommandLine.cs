@@ -21,7 +21,7 @@ public static class CommandLine
         ("--queue", "Queue", "sqlite|sqs", "queue backend (default sqlite)"),
         ("--sqs-queue-url", "SqsQueueUrl", "URL", "the FIFO queue for --queue sqs"),
         ("--sqs-service-url", "SqsServiceUrl", "URL", "an SQS-compatible endpoint for --queue sqs (default: AWS)"),
-        ("--pollers", "Pollers", "N", "concurrent event-source pollers, each with its own function execution environment, 1-64 (default 8)"),
+        ("--pollers", "Pollers", "N", "concurrent event-source pollers, each with its own function execution environment, started when events find the others busy, 1-64 (default 8)"),
         ("--function-timeout", "FunctionTimeoutSeconds", "SECONDS", "function timeout per event, 1–900 (default 10); in-process it must exceed the function's deadline safety margin, SOCKETRELAY_DEADLINE_MARGIN_MS (2000 ms unless set with --function-env)"),
         ("--function-name", "FunctionName", "NAME", "the function's name in its ARN, environment and log lines (default socketrelay-local)"),
         ("--function-memory", "FunctionMemoryMb", "MB", "memory the function is told it has, 128-10240 (default 256, as deployed)"),

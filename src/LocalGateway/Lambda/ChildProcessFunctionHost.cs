@@ -5,7 +5,9 @@ namespace SocketRelay.LocalGateway.Lambda;
 
 /// <summary>
 /// The function as an executable (the published AOT <c>bootstrap</c>, or a script that starts any language's
-/// runtime client) in child processes, one per execution environment, each started in
+/// runtime client) in child processes, one per execution environment (the first at once, each of the others when
+/// an event finds every started one busy, <see cref="LocalRuntimeApi.EnvironmentWanted"/>, as Lambda adds
+/// environments while concurrency rises), each started in
 /// <c>LAMBDA_TASK_ROOT</c> with only the Lambda environment (<see cref="FunctionEnvironment"/>) and its own
 /// <c>AWS_LAMBDA_RUNTIME_API</c> and log stream. Their output is copied to the gateway's output. As Lambda does:
 /// an environment whose invocation times out is killed and replaced at once; a runtime that exits is replaced
@@ -56,9 +58,24 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         _timedOut = new bool[runtime.EnvironmentCount];
     }
 
-    public string Description => $"child processes of {_binary} ({FunctionEnvironment.Count(_supervisors.Count)})";
+    public string Description => $"child processes of {_binary} ({FunctionEnvironment.Count(_current.Length)})";
 
-    /// <summary>Starts one process per execution environment of <paramref name="runtime"/>.</summary>
+    /// <summary>How many execution environments have been started so far (restarts not counted).</summary>
+    public int StartedEnvironments
+    {
+        get
+        {
+            lock (_processesLock)
+            {
+                return _supervisors.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Up to one process per execution environment of <paramref name="runtime"/>: the first now, the others as
+    /// events find every started one busy.
+    /// </summary>
     /// <param name="binary">The executable; its folder is <c>LAMBDA_TASK_ROOT</c> and the working directory.</param>
     /// <param name="environment">The function's variables (<see cref="FunctionEnvironment.For"/>); each process also gets its Runtime API and log stream.</param>
     /// <exception cref="FileNotFoundException">The binary does not exist.</exception>
@@ -85,12 +102,8 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
 
         var host = new ChildProcessFunctionHost(path, environment, runtime, logOutput, logger);
         runtime.EnvironmentTimedOut += host.Stop;
-        for (var i = 0; i < runtime.EnvironmentCount; i++)
-        {
-            var environmentIndex = i;
-            host._supervisors.Add(Task.Run(() => host.SuperviseAsync(environmentIndex, host._stopping.Token)));
-        }
-
+        host.StartNext();
+        runtime.EnvironmentWanted += host.StartNext;
         return host;
     }
 
@@ -100,17 +113,35 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
     public async ValueTask DisposeAsync()
     {
         _runtime.EnvironmentTimedOut -= Stop;
+        _runtime.EnvironmentWanted -= StartNext;
         await _stopping.CancelAsync();
+        Task[] supervisors;
         lock (_processesLock)
         {
             foreach (var process in _current)
             {
                 Kill(process);
             }
+
+            supervisors = [.. _supervisors];
         }
 
-        await Task.WhenAll(_supervisors).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(supervisors).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
+    }
+
+    private void StartNext()
+    {
+        lock (_processesLock)
+        {
+            if (_stopping.IsCancellationRequested || _supervisors.Count == _current.Length)
+            {
+                return;
+            }
+
+            var environment = _supervisors.Count;
+            _supervisors.Add(Task.Run(() => SuperviseAsync(environment, _stopping.Token)));
+        }
     }
 
     private void Stop(int environment)

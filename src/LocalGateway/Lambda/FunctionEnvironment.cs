@@ -160,9 +160,9 @@ public static partial class FunctionEnvironment
         }
     }
 
-    /// <summary>"1 execution environment", "4 execution environments": for the banner's function line.</summary>
+    /// <summary>"1 execution environment", "up to 4 execution environments, started as events need them": for the banner's function line.</summary>
     internal static string Count(int environments) =>
-        environments == 1 ? "1 execution environment" : $"{environments} execution environments";
+        environments == 1 ? "1 execution environment" : $"up to {environments} execution environments, started as events need them";
 
     private static readonly string[] PassedThrough =
     [

@@ -16,7 +16,9 @@ namespace SocketRelay.LocalGateway.Lambda;
 /// environment, as Lambda runs one invocation at a time per environment. Each instance reads its configuration
 /// and credentials from its own copy of the Lambda environment (<see cref="FunctionEnvironment"/>), never from
 /// this process's. An instance whose invocation times out is stopped (its loop cancelled; whatever it posts
-/// late is refused) and replaced by a fresh one, a cold start, as Lambda replaces the environment.
+/// late is refused) and replaced by a fresh one, a cold start, as Lambda replaces the environment. On a Runtime
+/// API the first environment starts at once and each of the others when an event finds every started one busy
+/// (<see cref="LocalRuntimeApi.EnvironmentWanted"/>), as Lambda adds environments while concurrency rises.
 /// </summary>
 public sealed class InProcessFunctionHost : IFunctionHost
 {
@@ -27,6 +29,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
     private readonly Lock _instancesLock = new();
     private readonly List<Instance> _instances = [];
     private readonly Instance?[] _current;
+    private int _started;
 
     private InProcessFunctionHost(IReadOnlyDictionary<string, string?> function, LocalRuntimeApi? runtime, int environments, TextWriter logOutput)
     {
@@ -36,9 +39,26 @@ public sealed class InProcessFunctionHost : IFunctionHost
         _current = new Instance?[environments];
     }
 
-    public string Description => $"in-process ({FunctionEnvironment.Count(_current.Length)})";
+    public string Description => _runtime is null
+        ? $"in-process ({_current.Length} on one Runtime API)"
+        : $"in-process ({FunctionEnvironment.Count(_current.Length)})";
 
-    /// <summary>One environment per execution environment of <paramref name="runtime"/>, each replaced when its invocation times out.</summary>
+    /// <summary>How many execution environments have been started so far (replacements after a time-out not counted).</summary>
+    public int StartedEnvironments
+    {
+        get
+        {
+            lock (_instancesLock)
+            {
+                return _started;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Up to one environment per execution environment of <paramref name="runtime"/>: the first now, the others as
+    /// events find every started one busy; each replaced when its invocation times out.
+    /// </summary>
     /// <param name="environment">The function's variables (<see cref="FunctionEnvironment.For"/>); each environment also gets its Runtime API and log stream.</param>
     /// <exception cref="SocketRelay.Application.Configuration.InvalidOptionsException">The function's configuration is invalid; the message names every problem.</exception>
     public static InProcessFunctionHost Start(LocalRuntimeApi runtime, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput)
@@ -46,12 +66,9 @@ public sealed class InProcessFunctionHost : IFunctionHost
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environment);
         var host = new InProcessFunctionHost(environment, runtime, runtime.EnvironmentCount, logOutput);
-        for (var i = 0; i < runtime.EnvironmentCount; i++)
-        {
-            host.StartInstance(i, runtime.AddressOf(i));
-        }
-
+        host.StartNext();
         runtime.EnvironmentTimedOut += host.Replace;
+        runtime.EnvironmentWanted += host.StartNext;
         return host;
     }
 
@@ -74,6 +91,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
         if (_runtime is not null)
         {
             _runtime.EnvironmentTimedOut -= Replace;
+            _runtime.EnvironmentWanted -= StartNext;
         }
 
         await _stopping.CancelAsync();
@@ -89,6 +107,20 @@ public sealed class InProcessFunctionHost : IFunctionHost
         }
 
         _stopping.Dispose();
+    }
+
+    private void StartNext()
+    {
+        lock (_instancesLock)
+        {
+            if (_stopping.IsCancellationRequested || _started == _current.Length)
+            {
+                return;
+            }
+
+            var environment = _started++;
+            StartInstance(environment, _runtime!.AddressOf(environment));
+        }
     }
 
     private void Replace(int environment)

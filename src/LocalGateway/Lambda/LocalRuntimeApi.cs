@@ -44,7 +44,8 @@ public sealed record InvocationResult(string RequestId, InvocationOutcome Outcom
 /// time-out, <see cref="EnvironmentTimedOut"/> tells the host to stop that environment, and what the runtime
 /// posts afterwards is refused (410, an error document); <c>…/error</c> and <c>init/error</c> are logged with
 /// their type and message and fail the invocation at once; an environment whose process exits fails its
-/// invocation with <c>Runtime.ExitError</c> (<see cref="EnvironmentExited"/>).
+/// invocation with <c>Runtime.ExitError</c> (<see cref="EnvironmentExited"/>). An event queued while no environment
+/// is waiting for one asks its host for another environment (<see cref="EnvironmentWanted"/>), as Lambda scales.
 /// </summary>
 public sealed partial class LocalRuntimeApi : IAsyncDisposable
 {
@@ -60,6 +61,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     private readonly Dictionary<int, int> _environmentByPort = [];
     private readonly ExecutionEnvironmentState[] _environments;
     private string[] _addresses = [];
+    private int _waitingEnvironments;
 
     private LocalRuntimeApi(WebApplication app, int environments, ILogger logger)
     {
@@ -88,6 +90,16 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     /// that environment (kill the process, cancel the loop) and start a fresh one, as Lambda does.
     /// </summary>
     public event Action<int>? EnvironmentTimedOut;
+
+    /// <summary>
+    /// Raised when an event is queued while no execution environment is waiting for one: its host starts the
+    /// next environment it has not started yet, if any (a cold start), as Lambda adds an environment when an
+    /// invocation finds every existing one busy. Raised on the invoker's thread; a host's handler must be quick.
+    /// </summary>
+    public event Action? EnvironmentWanted;
+
+    /// <summary>How many execution environments are waiting for an event right now (a <c>next</c> request held open).</summary>
+    public int WaitingEnvironments => Volatile.Read(ref _waitingEnvironments);
 
     /// <param name="port">The first environment's port (the next ones take the ports after it); 0 takes free ports.</param>
     /// <param name="environments">How many execution environments, one port each.</param>
@@ -132,6 +144,11 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     {
         var pending = new Pending(RandomBytes.NewGuid().ToString(), payload, timeout, traceId ?? NewTraceHeader(DateTimeOffset.UtcNow));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
+        if (WaitingEnvironments == 0)
+        {
+            EnvironmentWanted?.Invoke();
+        }
+
         try
         {
             return await pending.Answer.Task.WaitAsync(cancellationToken);
@@ -201,7 +218,17 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
         {
             var environment = EnvironmentOf(http);
             _environments[environment].Initialized = true;
-            var pending = await _queue.Reader.ReadAsync(http.RequestAborted);
+            Pending pending;
+            Interlocked.Increment(ref _waitingEnvironments);
+            try
+            {
+                pending = await _queue.Reader.ReadAsync(http.RequestAborted);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waitingEnvironments);
+            }
+
             pending.HandOut(environment, DateTimeOffset.UtcNow);
             _inFlight[pending.RequestId] = pending;
             pending.StartClock(() => TimeOut(pending));
