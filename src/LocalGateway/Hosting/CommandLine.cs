@@ -15,7 +15,7 @@ public static class CommandLine
         ("--secret-access-key", "SecretAccessKey", "SECRET", "the function's AWS_SECRET_ACCESS_KEY, checked by @connections (default " + ApiGateway.ConnectionsApiCredentials.DefaultSecretAccessKey + ")"),
         ("--data-dir", "DataDir", "DIR", "where the durable queue lives (default ./.socketrelay)"),
         ("--runtime-api-port", "RuntimeApiPort", "PORT", "loopback port of the local Lambda Runtime API of the first execution environment; the next ones take the ports after it: --pollers N needs N consecutive free ports (default: free ports)"),
-        ("--function-binary", "FunctionBinary", "PATH", "run this executable (a bootstrap, any language; chmod +x) as the function, one child process per execution environment"),
+        ("--function-binary", "FunctionBinary", "PATH", "run this executable (a bootstrap, any language; chmod +x) as the function, one child process per execution environment, started as events need them"),
         ("--handler", "Handler", "NAME", "the function's handler, given to it as _HANDLER, e.g. index.handler for Node.js (default bootstrap)"),
         ("--function-env", FunctionEnvironmentKey, "NAME=VALUE", "a variable of the function's configuration; repeat for more (overrides appsettings.json)"),
         ("--queue", "Queue", "sqlite|sqs", "queue backend (default sqlite)"),

@@ -46,6 +46,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
     private readonly Process?[] _current;
     private readonly bool[] _timedOut;
     private readonly Lock _processesLock = new();
+    private bool _disposing;
 
     private ChildProcessFunctionHost(string binary, IReadOnlyDictionary<string, string?> environment, LocalRuntimeApi runtime, TextWriter logOutput, ILogger logger)
     {
@@ -114,10 +115,12 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
     {
         _runtime.EnvironmentTimedOut -= Stop;
         _runtime.EnvironmentWanted -= StartNext;
-        await _stopping.CancelAsync();
         Task[] supervisors;
         lock (_processesLock)
         {
+            // Killed before the supervisors are cancelled: a cancelled supervisor forgets its process, and
+            // a runtime that outlives its API (a script that keeps retrying) would run on unowned.
+            _disposing = true;
             foreach (var process in _current)
             {
                 Kill(process);
@@ -126,6 +129,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
             supervisors = [.. _supervisors];
         }
 
+        await _stopping.CancelAsync();
         await Task.WhenAll(supervisors).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
@@ -134,7 +138,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
     {
         lock (_processesLock)
         {
-            if (_stopping.IsCancellationRequested || _supervisors.Count == _current.Length)
+            if (_disposing || _supervisors.Count == _current.Length)
             {
                 return;
             }
@@ -181,7 +185,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
                 // Not executable, or its interpreter (#!) is missing: a start that failed, as an exit would be.
                 _runtime.EnvironmentExited(environment, exitCode: 126);
                 failedStarts++;
-                LogCannotStart(ex, environment, ex.Message, RestartPause(failedStarts).TotalSeconds);
+                LogCannotStart(ex, environment + 1, ex.Message, RestartPause(failedStarts).TotalSeconds);
                 if (!await PauseAsync(RestartPause(failedStarts), stopping))
                 {
                     return;
@@ -207,20 +211,26 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
                 }
             }
 
-            var initialized = _runtime.EnvironmentExited(environment, process.ExitCode);
             bool timedOut;
             lock (_processesLock)
             {
+                if (_disposing)
+                {
+                    return; // killed by DisposeAsync: no restart, no "exited" warning
+                }
+
                 timedOut = _timedOut[environment];
                 _timedOut[environment] = false;
             }
+
+            var initialized = _runtime.EnvironmentExited(environment, process.ExitCode);
 
             if (timedOut || initialized)
             {
                 failedStarts = 0;
                 if (!timedOut)
                 {
-                    LogExited(environment, process.ExitCode);
+                    LogExited(environment + 1, process.ExitCode);
                 }
 
                 continue;
@@ -228,7 +238,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
 
             failedStarts++;
             var pause = RestartPause(failedStarts);
-            LogFailedToStart(environment, process.ExitCode, ExitCodeMeaning(process.ExitCode), failedStarts, pause.TotalSeconds);
+            LogFailedToStart(environment + 1, process.ExitCode, ExitCodeMeaning(process.ExitCode), failedStarts, pause.TotalSeconds);
             if (!await PauseAsync(pause, stopping))
             {
                 return;
@@ -281,6 +291,11 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         process.ErrorDataReceived += (_, e) => WriteLine(e.Data);
         lock (_processesLock)
         {
+            if (_disposing)
+            {
+                throw new OperationCanceledException("the function host is stopping");
+            }
+
             process.Start();
             _current[environment] = process;
         }

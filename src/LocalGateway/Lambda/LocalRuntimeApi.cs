@@ -61,7 +61,9 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     private readonly Dictionary<int, int> _environmentByPort = [];
     private readonly ExecutionEnvironmentState[] _environments;
     private string[] _addresses = [];
-    private int _waitingEnvironments;
+    // Environments waiting for an event (a next request held open) minus events queued that none has taken:
+    // counted when a request arrives and when an event is queued, never later, so it cannot run behind.
+    private int _waitingMinusQueued;
 
     private LocalRuntimeApi(WebApplication app, int environments, ILogger logger)
     {
@@ -99,7 +101,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     public event Action? EnvironmentWanted;
 
     /// <summary>How many execution environments are waiting for an event right now (a <c>next</c> request held open).</summary>
-    public int WaitingEnvironments => Volatile.Read(ref _waitingEnvironments);
+    public int WaitingEnvironments => Math.Max(0, Volatile.Read(ref _waitingMinusQueued));
 
     /// <param name="port">The first environment's port (the next ones take the ports after it); 0 takes free ports.</param>
     /// <param name="environments">How many execution environments, one port each.</param>
@@ -144,8 +146,9 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     {
         var pending = new Pending(RandomBytes.NewGuid().ToString(), payload, timeout, traceId ?? NewTraceHeader(DateTimeOffset.UtcNow));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
-        if (WaitingEnvironments == 0)
+        if (Interlocked.Decrement(ref _waitingMinusQueued) < 0)
         {
+            // More events queued than environments waiting: every started environment is busy.
             EnvironmentWanted?.Invoke();
         }
 
@@ -197,7 +200,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
 
         if (!state.Initialized && !failedAny && !state.InitErrorReported)
         {
-            LogInitFailed(environment, "Runtime.ExitError", message);
+            LogInitFailed(environment + 1, "Runtime.ExitError", message);
             FailNextQueued("Runtime.ExitError", message);
         }
 
@@ -219,14 +222,15 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
             var environment = EnvironmentOf(http);
             _environments[environment].Initialized = true;
             Pending pending;
-            Interlocked.Increment(ref _waitingEnvironments);
+            Interlocked.Increment(ref _waitingMinusQueued);
             try
             {
                 pending = await _queue.Reader.ReadAsync(http.RequestAborted);
             }
-            finally
+            catch (OperationCanceledException)
             {
-                Interlocked.Decrement(ref _waitingEnvironments);
+                Interlocked.Decrement(ref _waitingMinusQueued); // gone without an event
+                throw;
             }
 
             pending.HandOut(environment, DateTimeOffset.UtcNow);
@@ -248,7 +252,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
             var body = await ReadBodyAsync(http);
             var (errorType, message) = Describe(http.Request.Headers[RuntimeApiContract.ErrorTypeHeader].ToString(), body);
             _environments[environment].InitErrorReported = true;
-            LogInitFailed(environment, errorType, message);
+            LogInitFailed(environment + 1, errorType, message);
             _initError.TrySetResult((http.Request.Headers[RuntimeApiContract.ErrorTypeHeader].ToString(), body));
             FailNextQueued(errorType, message);
             return Results.Accepted(value: new { status = "OK" });
@@ -291,6 +295,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     {
         if (_queue.Reader.TryRead(out var pending))
         {
+            Interlocked.Increment(ref _waitingMinusQueued); // taken from the queue, not by an environment
             Fail(pending, errorType, message);
         }
     }
@@ -303,7 +308,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
         }
 
         _timedOut[pending.RequestId] = pending.Deadline;
-        LogTimedOut(pending.RequestId, pending.Timeout.TotalSeconds, pending.Environment);
+        LogTimedOut(pending.RequestId, pending.Timeout.TotalSeconds, pending.Environment + 1);
         pending.Answer.TrySetResult(new(pending.RequestId, InvocationOutcome.TimedOut, [], null, pending.Deadline, DateTimeOffset.UtcNow)
         {
             ErrorMessage = string.Create(CultureInfo.InvariantCulture, $"Task timed out after {pending.Timeout.TotalSeconds:0.00} seconds"),

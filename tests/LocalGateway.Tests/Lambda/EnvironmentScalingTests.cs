@@ -42,6 +42,62 @@ public sealed class EnvironmentScalingTests : IDisposable
     }
 
     [Fact]
+    public async Task Events_queued_together_ask_for_one_environment_each_beyond_the_ones_waiting()
+    {
+        await using var api = await LocalRuntimeApi.StartAsync(environments: 4);
+        var wanted = 0;
+        api.EnvironmentWanted += () => Interlocked.Increment(ref wanted);
+        using var runtime = new RuntimeApiClient(api.AddressOf(0));
+        using var abandon = new CancellationTokenSource();
+        var next = runtime.GetNextInvocationAsync(abandon.Token);
+        await Eventually.TrueAsync(() => api.WaitingEnvironments == 1, TimeSpan.FromSeconds(10));
+
+        // Queued in one go: the waiting environment takes one, and each of the other three finds none free.
+        var invocations = Enumerable.Range(0, 4).Select(_ => api.InvokeAsync("{}"u8.ToArray(), TimeSpan.FromSeconds(30), cancellationToken: abandon.Token)).ToList();
+
+        Assert.Equal(3, Volatile.Read(ref wanted));
+        await next;
+        await abandon.CancelAsync();
+        foreach (var invocation in invocations)
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => invocation);
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Stopping_the_host_kills_a_function_process_that_would_outlive_its_runtime_api()
+    {
+        var pidFile = Path.Combine(_folder, "pid");
+        var bootstrap = Path.Combine(_folder, "bootstrap");
+        await File.WriteAllTextAsync(bootstrap, $"#!/bin/sh\necho $$ > '{pidFile}'\nexec sleep 60\n");
+        File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using var api = await LocalRuntimeApi.StartAsync(environments: 1);
+
+        await using (ChildProcessFunctionHost.Start(bootstrap, api, new Dictionary<string, string?>(), TextWriter.Null, NullLogger.Instance))
+        {
+            // A child process starts slowly on a loaded machine: 30 s.
+            await Eventually.TrueAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, TimeSpan.FromSeconds(30));
+        }
+
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.TrueAsync(() => !IsRunning(pid), TimeSpan.FromSeconds(10));
+
+        static bool IsRunning(int pid)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Function_processes_start_one_at_first_then_one_per_event_that_finds_them_all_busy_up_to_the_ports()
     {
