@@ -61,18 +61,6 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
 
     public string Description => $"child processes of {_binary} ({FunctionEnvironment.Count(_current.Length)})";
 
-    /// <summary>How many execution environments have been started so far (restarts not counted).</summary>
-    public int StartedEnvironments
-    {
-        get
-        {
-            lock (_processesLock)
-            {
-                return _supervisors.Count;
-            }
-        }
-    }
-
     /// <summary>
     /// Up to one process per execution environment of <paramref name="runtime"/>: the first now, the others as
     /// events find every started one busy.
@@ -103,8 +91,12 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
 
         var host = new ChildProcessFunctionHost(path, environment, runtime, logOutput, logger);
         runtime.EnvironmentTimedOut += host.Stop;
-        host.StartNext();
-        runtime.EnvironmentWanted += host.StartNext;
+        if (runtime.TryClaimEnvironment(out var first))
+        {
+            host.StartEnvironment(first);
+        }
+
+        runtime.EnvironmentWanted += host.StartEnvironment;
         return host;
     }
 
@@ -114,7 +106,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
     public async ValueTask DisposeAsync()
     {
         _runtime.EnvironmentTimedOut -= Stop;
-        _runtime.EnvironmentWanted -= StartNext;
+        _runtime.EnvironmentWanted -= StartEnvironment;
         Task[] supervisors;
         lock (_processesLock)
         {
@@ -134,17 +126,14 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         _stopping.Dispose();
     }
 
-    private void StartNext()
+    private void StartEnvironment(int environment)
     {
         lock (_processesLock)
         {
-            if (_disposing || _supervisors.Count == _current.Length)
+            if (!_disposing)
             {
-                return;
+                _supervisors.Add(Task.Run(() => SuperviseAsync(environment, _stopping.Token)));
             }
-
-            var environment = _supervisors.Count;
-            _supervisors.Add(Task.Run(() => SuperviseAsync(environment, _stopping.Token)));
         }
     }
 

@@ -29,7 +29,6 @@ public sealed class InProcessFunctionHost : IFunctionHost
     private readonly Lock _instancesLock = new();
     private readonly List<Instance> _instances = [];
     private readonly Instance?[] _current;
-    private int _started;
 
     private InProcessFunctionHost(IReadOnlyDictionary<string, string?> function, LocalRuntimeApi? runtime, int environments, TextWriter logOutput)
     {
@@ -43,18 +42,6 @@ public sealed class InProcessFunctionHost : IFunctionHost
         ? $"in-process ({_current.Length} on one Runtime API)"
         : $"in-process ({FunctionEnvironment.Count(_current.Length)})";
 
-    /// <summary>How many execution environments have been started so far (replacements after a time-out not counted).</summary>
-    public int StartedEnvironments
-    {
-        get
-        {
-            lock (_instancesLock)
-            {
-                return _started;
-            }
-        }
-    }
-
     /// <summary>
     /// Up to one environment per execution environment of <paramref name="runtime"/>: the first now, the others as
     /// events find every started one busy; each replaced when its invocation times out.
@@ -66,9 +53,13 @@ public sealed class InProcessFunctionHost : IFunctionHost
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environment);
         var host = new InProcessFunctionHost(environment, runtime, runtime.EnvironmentCount, logOutput);
-        host.StartNext();
+        if (runtime.TryClaimEnvironment(out var first))
+        {
+            host.StartEnvironment(first);
+        }
+
         runtime.EnvironmentTimedOut += host.Replace;
-        runtime.EnvironmentWanted += host.StartNext;
+        runtime.EnvironmentWanted += host.StartEnvironment;
         return host;
     }
 
@@ -91,7 +82,7 @@ public sealed class InProcessFunctionHost : IFunctionHost
         if (_runtime is not null)
         {
             _runtime.EnvironmentTimedOut -= Replace;
-            _runtime.EnvironmentWanted -= StartNext;
+            _runtime.EnvironmentWanted -= StartEnvironment;
         }
 
         await _stopping.CancelAsync();
@@ -109,17 +100,14 @@ public sealed class InProcessFunctionHost : IFunctionHost
         _stopping.Dispose();
     }
 
-    private void StartNext()
+    private void StartEnvironment(int environment)
     {
         lock (_instancesLock)
         {
-            if (_stopping.IsCancellationRequested || _started == _current.Length)
+            if (!_stopping.IsCancellationRequested)
             {
-                return;
+                StartInstance(environment, _runtime!.AddressOf(environment));
             }
-
-            var environment = _started++;
-            StartInstance(environment, _runtime!.AddressOf(environment));
         }
     }
 

@@ -64,6 +64,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     // Environments waiting for an event (a next request held open) minus events queued that none has taken:
     // counted when a request arrives and when an event is queued, never later, so it cannot run behind.
     private int _waitingMinusQueued;
+    private int _claimed;
 
     private LocalRuntimeApi(WebApplication app, int environments, ILogger logger)
     {
@@ -94,11 +95,15 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     public event Action<int>? EnvironmentTimedOut;
 
     /// <summary>
-    /// Raised when an event is queued while no execution environment is waiting for one: its host starts the
-    /// next environment it has not started yet, if any (a cold start), as Lambda adds an environment when an
-    /// invocation finds every existing one busy. Raised on the invoker's thread; a host's handler must be quick.
+    /// Raised with an execution environment not started yet (<see cref="TryClaimEnvironment"/>) when an event is
+    /// queued while no environment is waiting for one, until every environment is started: its host starts that
+    /// environment (a cold start), as Lambda adds an environment when an invocation finds every existing one
+    /// busy. Raised on the invoker's thread; a host's handler must be quick.
     /// </summary>
-    public event Action? EnvironmentWanted;
+    public event Action<int>? EnvironmentWanted;
+
+    /// <summary>How many execution environments have been claimed for starting (<see cref="TryClaimEnvironment"/>), at most <see cref="EnvironmentCount"/>.</summary>
+    public int StartedEnvironments => Math.Min(Volatile.Read(ref _claimed), _environments.Length);
 
     /// <summary>How many execution environments are waiting for an event right now (a <c>next</c> request held open).</summary>
     public int WaitingEnvironments => Math.Max(0, Volatile.Read(ref _waitingMinusQueued));
@@ -139,6 +144,22 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     public string AddressOf(int environment) => _addresses[environment];
 
     /// <summary>
+    /// Takes the next execution environment not started yet, once: a host starts the first with it, and
+    /// <see cref="EnvironmentWanted"/> hands out the others. False when every environment is taken.
+    /// </summary>
+    public bool TryClaimEnvironment(out int environment)
+    {
+        environment = -1;
+        if (Volatile.Read(ref _claimed) >= _environments.Length)
+        {
+            return false;
+        }
+
+        environment = Interlocked.Increment(ref _claimed) - 1;
+        return environment < _environments.Length;
+    }
+
+    /// <summary>
     /// Queues an event and waits for the function's answer. The <paramref name="timeout"/> starts when an
     /// environment receives the event (<c>Lambda-Runtime-Deadline-Ms</c>), not while it waits for one.
     /// </summary>
@@ -146,10 +167,10 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     {
         var pending = new Pending(RandomBytes.NewGuid().ToString(), payload, timeout, traceId ?? NewTraceHeader(DateTimeOffset.UtcNow));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
-        if (Interlocked.Decrement(ref _waitingMinusQueued) < 0)
+        if (Interlocked.Decrement(ref _waitingMinusQueued) < 0 && TryClaimEnvironment(out var environment))
         {
             // More events queued than environments waiting: every started environment is busy.
-            EnvironmentWanted?.Invoke();
+            EnvironmentWanted?.Invoke(environment);
         }
 
         try

@@ -22,7 +22,7 @@ public sealed class EnvironmentScalingTests : IDisposable
     {
         await using var api = await LocalRuntimeApi.StartAsync(environments: 2);
         var wanted = 0;
-        api.EnvironmentWanted += () => Interlocked.Increment(ref wanted);
+        api.EnvironmentWanted += _ => Interlocked.Increment(ref wanted);
         using var runtime = new RuntimeApiClient(api.AddressOf(0));
 
         var first = api.InvokeAsync("{}"u8.ToArray(), TimeSpan.FromSeconds(5));
@@ -46,7 +46,7 @@ public sealed class EnvironmentScalingTests : IDisposable
     {
         await using var api = await LocalRuntimeApi.StartAsync(environments: 4);
         var wanted = 0;
-        api.EnvironmentWanted += () => Interlocked.Increment(ref wanted);
+        api.EnvironmentWanted += _ => Interlocked.Increment(ref wanted);
         using var runtime = new RuntimeApiClient(api.AddressOf(0));
         using var abandon = new CancellationTokenSource();
         var next = runtime.GetNextInvocationAsync(abandon.Token);
@@ -57,11 +57,7 @@ public sealed class EnvironmentScalingTests : IDisposable
 
         Assert.Equal(3, Volatile.Read(ref wanted));
         await next;
-        await abandon.CancelAsync();
-        foreach (var invocation in invocations)
-        {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => invocation);
-        }
+        await AbandonAsync(abandon, invocations);
     }
 
     [Fact]
@@ -69,12 +65,10 @@ public sealed class EnvironmentScalingTests : IDisposable
     public async Task Stopping_the_host_kills_a_function_process_that_would_outlive_its_runtime_api()
     {
         var pidFile = Path.Combine(_folder, "pid");
-        var bootstrap = Path.Combine(_folder, "bootstrap");
-        await File.WriteAllTextAsync(bootstrap, $"#!/bin/sh\necho $$ > '{pidFile}'\nexec sleep 60\n");
-        File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var bootstrap = await WriteBootstrapAsync($"echo $$ > '{pidFile}'");
         await using var api = await LocalRuntimeApi.StartAsync(environments: 1);
 
-        await using (ChildProcessFunctionHost.Start(bootstrap, api, new Dictionary<string, string?>(), TextWriter.Null, NullLogger.Instance))
+        await using (StartHost(bootstrap, api))
         {
             // A child process starts slowly on a loaded machine: 30 s.
             await Eventually.TrueAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, TimeSpan.FromSeconds(30));
@@ -103,18 +97,16 @@ public sealed class EnvironmentScalingTests : IDisposable
     {
         // A runtime that never asks for an event: every event finds the started environments busy.
         var started = Path.Combine(_folder, "started");
-        var bootstrap = Path.Combine(_folder, "bootstrap");
-        await File.WriteAllTextAsync(bootstrap, $"#!/bin/sh\necho \"$AWS_LAMBDA_RUNTIME_API\" >> '{started}'\nexec sleep 60\n");
-        File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var bootstrap = await WriteBootstrapAsync($"echo \"$AWS_LAMBDA_RUNTIME_API\" >> '{started}'");
         await using var api = await LocalRuntimeApi.StartAsync(environments: 3);
         using var abandon = new CancellationTokenSource();
         var invocations = new List<Task>();
 
-        await using (var host = ChildProcessFunctionHost.Start(bootstrap, api, new Dictionary<string, string?>(), TextWriter.Null, NullLogger.Instance))
+        await using (StartHost(bootstrap, api))
         {
             // A child process starts slowly on a loaded machine: 30 s.
             await Eventually.TrueAsync(() => Started().Count == 1, TimeSpan.FromSeconds(30));
-            Assert.Equal(1, host.StartedEnvironments);
+            Assert.Equal(1, api.StartedEnvironments);
 
             for (var expected = 2; expected <= 3; expected++)
             {
@@ -123,14 +115,9 @@ public sealed class EnvironmentScalingTests : IDisposable
             }
 
             invocations.Add(api.InvokeAsync("{}"u8.ToArray(), TimeSpan.FromSeconds(30), cancellationToken: abandon.Token));
-            Assert.Equal(3, host.StartedEnvironments);
+            Assert.Equal(3, api.StartedEnvironments);
             Assert.Equal(api.Addresses.Order(), Started().Order());
-            await abandon.CancelAsync();
-        }
-
-        foreach (var invocation in invocations)
-        {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => invocation);
+            await AbandonAsync(abandon, invocations);
         }
 
         List<string> Started() => File.Exists(started) ? [.. File.ReadAllLines(started).Where(line => line.Length > 0)] : [];
@@ -153,9 +140,32 @@ public sealed class EnvironmentScalingTests : IDisposable
         await using var host = InProcessFunctionHost.Start(api, environment, TextWriter.Null);
 
         await Eventually.TrueAsync(() => api.WaitingEnvironments == 1, TimeSpan.FromSeconds(10));
-        Assert.Equal(1, host.StartedEnvironments);
+        Assert.Equal(1, api.StartedEnvironments);
         var empty = await api.InvokeAsync("{\"Records\":[]}"u8.ToArray(), TimeSpan.FromSeconds(10));
         Assert.Equal(InvocationOutcome.Response, empty.Outcome);
-        Assert.Equal(1, host.StartedEnvironments);
+        Assert.Equal(1, api.StartedEnvironments);
+    }
+
+    /// <summary>An executable <c>bootstrap</c> that runs <paramref name="firstLine"/>, then sleeps without ever asking for an event.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private async Task<string> WriteBootstrapAsync(string firstLine)
+    {
+        var bootstrap = Path.Combine(_folder, "bootstrap");
+        await File.WriteAllTextAsync(bootstrap, $"#!/bin/sh\n{firstLine}\nexec sleep 60\n");
+        File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return bootstrap;
+    }
+
+    private static ChildProcessFunctionHost StartHost(string bootstrap, LocalRuntimeApi api) =>
+        ChildProcessFunctionHost.Start(bootstrap, api, new Dictionary<string, string?>(), TextWriter.Null, NullLogger.Instance);
+
+    /// <summary>Cancels invocations no runtime will answer, and holds that each ended cancelled.</summary>
+    private static async Task AbandonAsync(CancellationTokenSource abandon, IEnumerable<Task> invocations)
+    {
+        await abandon.CancelAsync();
+        foreach (var invocation in invocations)
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => invocation);
+        }
     }
 }
