@@ -5,6 +5,17 @@ using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
 
+// Socket completions run on the socket engine's threads (one per core) instead of hopping to the thread
+// pool first: ≈ 5 % less CPU per message near capacity and half the tail latency below it (ADR-034). Safe
+// because nothing that runs there waits on a slow device: the function's log lines go through a queue
+// (QueuedLineWriter), and the gateway's own through the console logger's, which drops rather than waits.
+// Read once, when the first socket is created; a value set by the caller wins.
+const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
+}
+
 if (CommandLine.WantsHelp(args))
 {
     Console.Write(CommandLine.Help());
@@ -56,10 +67,13 @@ if (problems.Count > 0)
     return 2;
 }
 
+// The function's log lines never wait for the terminal: a paused pager or an unread pipe stalls only the
+// writer's thread, and lines beyond its queue are dropped and counted, not waited for.
+using var functionLogs = new QueuedLineWriter(Console.Out);
 GatewayHost gateway;
 try
 {
-    gateway = await GatewayHost.StartAsync(options, Environment.GetEnvironmentVariable, Console.Out, ConfigureGatewayLogging);
+    gateway = await GatewayHost.StartAsync(options, Environment.GetEnvironmentVariable, functionLogs, ConfigureGatewayLogging);
 }
 catch (Exception ex)
 {
@@ -76,15 +90,22 @@ await using (gateway)
 
 return 0;
 
-static void ConfigureGatewayLogging(ILoggingBuilder logging) => logging
-    .AddSimpleConsole(console =>
+static void ConfigureGatewayLogging(ILoggingBuilder logging)
+{
+    logging
+        .AddSimpleConsole(console =>
     {
         console.SingleLine = true;
         console.TimestampFormat = "HH:mm:ss ";
         console.ColorBehavior = LoggerColorBehavior.Disabled;
     })
-    .SetMinimumLevel(LogLevel.Information)
-    .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-    .AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        .SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+        .AddFilter("Microsoft.Hosting", LogLevel.Warning);
+
+    // With 2,500 lines waiting for an output nobody reads, the console logger drops lines and says how many,
+    // instead of making the code that logs wait.
+    logging.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
+}
 
 static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

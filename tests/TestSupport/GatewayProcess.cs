@@ -11,10 +11,12 @@ namespace SocketRelay.TestSupport;
 public sealed partial class GatewayProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly OutputReader _output;
 
-    private GatewayProcess(Process process, Uri webSocketUrl)
+    private GatewayProcess(Process process, OutputReader output, Uri webSocketUrl)
     {
         _process = process;
+        _output = output;
         WebSocketUrl = webSocketUrl;
         HttpUrl = new UriBuilder(webSocketUrl) { Scheme = "http" }.Uri;
     }
@@ -54,42 +56,10 @@ public sealed partial class GatewayProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var lines = new List<string>();
-        // Function logs go to standard output too: it is read to the end so the child never blocks on a full pipe.
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                ready.TrySetException(new InvalidOperationException("The gateway exited before it was ready: " + string.Join('\n', lines.TakeLast(20))));
-                return;
-            }
-
-            lock (lines)
-            {
-                lines.Add(e.Data);
-            }
-
-            if (WebSocketLine().Match(e.Data) is { Success: true } match)
-            {
-                ready.TrySetResult(new Uri(match.Groups[1].Value));
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (lines)
-                {
-                    lines.Add(e.Data);
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var output = new OutputReader(process);
         try
         {
-            return new GatewayProcess(process, await ready.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+            return new GatewayProcess(process, output, await output.Ready.WaitAsync(TimeSpan.FromSeconds(30)));
         }
         catch
         {
@@ -98,6 +68,18 @@ public sealed partial class GatewayProcess : IDisposable
             throw;
         }
     }
+
+    /// <summary>Every line the gateway has written to standard output and standard error so far, in the order read.</summary>
+    public IReadOnlyList<string> OutputLines => _output.Lines;
+
+    /// <summary>
+    /// Stops reading the gateway's standard output, as a paused pager or a stuck pipe does: once the pipe's buffer
+    /// (64 KiB on Linux) is full, the gateway's writes to it block until <see cref="ResumeReadingOutput"/>.
+    /// </summary>
+    public void PauseReadingOutput() => _output.Pause();
+
+    /// <summary>Reads standard output again after <see cref="PauseReadingOutput"/>.</summary>
+    public void ResumeReadingOutput() => _output.Resume();
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or <c>kill -9</c>.</summary>
     public void KillHard()
@@ -121,4 +103,92 @@ public sealed partial class GatewayProcess : IDisposable
 
     private static string GatewayAssembly() =>
         Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll");
+
+    /// <summary>
+    /// Reads both of the child's outputs to the end (function logs go to standard output too, so the child never
+    /// blocks on a full pipe unless <see cref="Pause"/> asks for exactly that), and finds the banner's address.
+    /// </summary>
+    private sealed class OutputReader
+    {
+        private readonly List<string> _lines = [];
+        private readonly TaskCompletionSource<Uri> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public OutputReader(Process process)
+        {
+            _reading.SetResult();
+            _ = ReadAsync(process.StandardOutput, standardOutput: true);
+            _ = ReadAsync(process.StandardError, standardOutput: false);
+        }
+
+        public Task<Uri> Ready => _ready.Task;
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public void Pause()
+        {
+            lock (_lines)
+            {
+                if (_reading.Task.IsCompleted)
+                {
+                    _reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+        }
+
+        public void Resume()
+        {
+            lock (_lines)
+            {
+                _reading.TrySetResult();
+            }
+        }
+
+        private async Task ReadAsync(StreamReader reader, bool standardOutput)
+        {
+            while (true)
+            {
+                if (standardOutput)
+                {
+                    Task reading;
+                    lock (_lines)
+                    {
+                        reading = _reading.Task;
+                    }
+
+                    await reading;
+                }
+
+                var line = await reader.ReadLineAsync();
+                if (line is null)
+                {
+                    if (standardOutput)
+                    {
+                        _ready.TrySetException(new InvalidOperationException("The gateway exited before it was ready: " + string.Join('\n', Lines.TakeLast(20))));
+                    }
+
+                    return;
+                }
+
+                lock (_lines)
+                {
+                    _lines.Add(line);
+                }
+
+                if (standardOutput && WebSocketLine().Match(line) is { Success: true } match)
+                {
+                    _ready.TrySetResult(new Uri(match.Groups[1].Value));
+                }
+            }
+        }
+    }
 }
