@@ -70,8 +70,8 @@ public sealed class BenchOptions
     /// <summary>
     /// Quick and full searches have the same shape (start rate, ×1.5, bisections, sustained rule) and
     /// differ only in step length, so that their figures can be compared. Three bisections: from the
-    /// usual 5,062 pass and 7,594 failure, two could only ever read 5,700 or 6,350 (≈ ±10 %), and the
-    /// third settles the figure to within ≈ 320 msg/s.
+    /// usual 5,062 pass and 7,594 failure, two could read only 5,700 or 6,350 near 6,000 msg/s (≈ ±10 %),
+    /// and the third settles the figure to within ≈ 320 msg/s (ADR-035).
     /// </summary>
     public EndToEndSettings EndToEnd() => Quick
         ? new(Connections, 1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6), 1, 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 1000, 200_000, 3, 200, 0.1)

@@ -6,10 +6,10 @@ using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
 
 // Socket completions run on the socket engine's threads (one per core) instead of hopping to the thread
-// pool first: ≈ 5 % less CPU per message near capacity and half the tail latency below it (ADR-034). Safe
-// because nothing that runs there waits on a slow device: the function's log lines go through a queue
-// (QueuedLineWriter), and the gateway's own through the console logger's, which drops rather than waits.
-// Read once, when the first socket is created; a value set by the caller wins.
+// pool first: ≈ 5 % less CPU per message near capacity, where a backlog then drains instead of growing
+// (ADR-034). Safe because nothing that runs there waits on a slow device: the function's log lines go
+// through a queue (QueuedLineWriter, below), and the gateway's own through the console logger's, which drops
+// rather than waits. Read once, when the first socket is created; a value set by the caller wins.
 const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
 {
@@ -68,7 +68,7 @@ if (problems.Count > 0)
 }
 
 // The function's log lines never wait for the terminal: a paused pager or an unread pipe stalls only the
-// writer's thread, and lines beyond its queue are dropped and counted, not waited for.
+// writer's thread, and lines beyond its queue are dropped and counted where they are missing, never waited for.
 using var functionLogs = new QueuedLineWriter(Console.Out);
 GatewayHost gateway;
 try
@@ -103,8 +103,8 @@ static void ConfigureGatewayLogging(ILoggingBuilder logging)
         .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
         .AddFilter("Microsoft.Hosting", LogLevel.Warning);
 
-    // With 2,500 lines waiting for an output nobody reads, the console logger drops lines and says how many,
-    // instead of making the code that logs wait.
+    // With 2,500 lines waiting for an output nobody reads, the console logger drops lines and says how many on
+    // standard error, instead of making the code that logs wait.
     logging.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
 }
 

@@ -31,6 +31,7 @@ public sealed class QueuedLineWriter : TextWriter
     private readonly StringBuilder _partial = new();
     private readonly Thread _writer;
     private long _droppedSinceLastQueued;
+    private DateTime _firstDroppedAt;
 
     /// <param name="inner">Where the lines go, e.g. <see cref="Console.Out"/>; only the background thread writes to it.</param>
     /// <param name="capacity">Lines that may wait before lines are dropped; at least 1.</param>
@@ -105,10 +106,13 @@ public sealed class QueuedLineWriter : TextWriter
     {
     }
 
-    /// <summary>The line written in place of <paramref name="dropped"/> dropped lines, in the gateway's single-line log format.</summary>
-    internal string DroppedNotice(long dropped, DateTime now) => string.Create(
+    /// <summary>
+    /// The line written in place of <paramref name="dropped"/> dropped lines, the first of them dropped at
+    /// <paramref name="since"/>, in the gateway's single-line log format.
+    /// </summary>
+    internal string DroppedNotice(long dropped, DateTime since, DateTime now) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{now:HH:mm:ss} warn: {typeof(QueuedLineWriter).FullName}[0] {dropped} log line(s) dropped: the output was not being read and {Capacity} lines were waiting\n");
+        $"{now:HH:mm:ss} warn: {typeof(QueuedLineWriter).FullName}[0] {dropped} log line(s) dropped since {since:HH:mm:ss}: the output was not being read and {Capacity} lines were waiting\n");
 
     /// <summary>
     /// Writes any unfinished line, then waits up to 2 s for the queue to reach the output: a stop must not hang on
@@ -141,14 +145,18 @@ public sealed class QueuedLineWriter : TextWriter
     /// <summary>Called under the partial-line lock, so lines are queued, and counted when dropped, in the order written.</summary>
     private void Enqueue(string text)
     {
-        if (!_lines.IsAddingCompleted && _lines.TryAdd(new Line(text, _droppedSinceLastQueued)))
+        if (!_lines.IsAddingCompleted && _lines.TryAdd(new Line(text, _droppedSinceLastQueued, _firstDroppedAt)))
         {
             _droppedSinceLastQueued = 0;
+            return;
         }
-        else
+
+        if (_droppedSinceLastQueued == 0)
         {
-            _droppedSinceLastQueued += Math.Max(1, text.AsSpan().Count('\n'));
+            _firstDroppedAt = DateTime.Now;
         }
+
+        _droppedSinceLastQueued += Math.Max(1, text.AsSpan().Count('\n'));
     }
 
     private void WriteLines()
@@ -157,28 +165,42 @@ public sealed class QueuedLineWriter : TextWriter
         {
             if (line.DroppedBefore > 0)
             {
-                TryWrite(DroppedNotice(line.DroppedBefore, DateTime.Now));
+                TryWrite(DroppedNotice(line.DroppedBefore, line.FirstDroppedAt, DateTime.Now));
             }
 
             TryWrite(line.Text);
             if (_lines.Count == 0)
             {
+                WriteNoticeOfLastDrops();
                 TryWrite(null);
             }
         }
 
-        long droppedLast;
+        WriteNoticeOfLastDrops();
+        TryWrite(null);
+    }
+
+    /// <summary>
+    /// Once everything queued is written, the lines dropped after the last one queued are reported at once,
+    /// not only when the next line comes: the notice still stands where they are missing, since this thread
+    /// writes everything queued after it.
+    /// </summary>
+    private void WriteNoticeOfLastDrops()
+    {
+        long dropped;
+        DateTime since;
         lock (_partialLock)
         {
-            droppedLast = _droppedSinceLastQueued;
+            if (_lines.Count > 0 || _droppedSinceLastQueued == 0)
+            {
+                return;
+            }
+
+            (dropped, since) = (_droppedSinceLastQueued, _firstDroppedAt);
+            _droppedSinceLastQueued = 0;
         }
 
-        if (droppedLast > 0)
-        {
-            TryWrite(DroppedNotice(droppedLast, DateTime.Now));
-        }
-
-        TryWrite(null);
+        TryWrite(DroppedNotice(dropped, since, DateTime.Now));
     }
 
     /// <summary>Writes <paramref name="text"/> to the inner writer, or flushes it when null.</summary>
@@ -203,5 +225,6 @@ public sealed class QueuedLineWriter : TextWriter
 
     /// <param name="Text">One or more whole lines, <c>'\n'</c> included.</param>
     /// <param name="DroppedBefore">Lines dropped between the line queued before this one and this one.</param>
-    private readonly record struct Line(string Text, long DroppedBefore);
+    /// <param name="FirstDroppedAt">When the first of those was dropped (local time).</param>
+    private readonly record struct Line(string Text, long DroppedBefore, DateTime FirstDroppedAt);
 }

@@ -4,7 +4,7 @@ using SocketRelay.TestSupport;
 
 namespace SocketRelay.LocalGateway.Tests.Hosting;
 
-/// <summary>The gateway executable with its standard output not read, as under a paused pager or a stuck pipe.</summary>
+/// <summary>The gateway executable with its standard output not read, as under a paused pager or a stuck pipe (ADR-034).</summary>
 public sealed class StalledOutputTests : IDisposable
 {
     private const int Clients = 5;
@@ -50,11 +50,12 @@ public sealed class StalledOutputTests : IDisposable
         }
         finally
         {
-            gateway.ResumeReadingOutput();
             foreach (var client in clients)
             {
                 await client.DisposeAsync();
             }
+
+            gateway.ResumeReadingOutput();
         }
 
         // Every message's own log line arrives once the output is read again: queued, not dropped.
