@@ -91,12 +91,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
 
         var host = new ChildProcessFunctionHost(path, environment, runtime, logOutput, logger);
         runtime.EnvironmentTimedOut += host.Stop;
-        if (runtime.TryClaimEnvironment(out var first))
-        {
-            host.StartEnvironment(first);
-        }
-
-        runtime.EnvironmentWanted += host.StartEnvironment;
+        runtime.StartEnvironmentsOnDemand(host.StartEnvironment);
         return host;
     }
 

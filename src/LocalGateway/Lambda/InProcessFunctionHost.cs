@@ -53,13 +53,8 @@ public sealed class InProcessFunctionHost : IFunctionHost
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environment);
         var host = new InProcessFunctionHost(environment, runtime, runtime.EnvironmentCount, logOutput);
-        if (runtime.TryClaimEnvironment(out var first))
-        {
-            host.StartEnvironment(first);
-        }
-
         runtime.EnvironmentTimedOut += host.Replace;
-        runtime.EnvironmentWanted += host.StartEnvironment;
+        runtime.StartEnvironmentsOnDemand(host.StartEnvironment);
         return host;
     }
 

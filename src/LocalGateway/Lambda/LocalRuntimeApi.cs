@@ -95,14 +95,14 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     public event Action<int>? EnvironmentTimedOut;
 
     /// <summary>
-    /// Raised with an execution environment not started yet (<see cref="TryClaimEnvironment"/>) when an event is
+    /// Raised with an execution environment not started yet (each handed out once) when an event is
     /// queued while no environment is waiting for one, until every environment is started: its host starts that
     /// environment (a cold start), as Lambda adds an environment when an invocation finds every existing one
     /// busy. Raised on the invoker's thread; a host's handler must be quick.
     /// </summary>
     public event Action<int>? EnvironmentWanted;
 
-    /// <summary>How many execution environments have been claimed for starting (<see cref="TryClaimEnvironment"/>), at most <see cref="EnvironmentCount"/>.</summary>
+    /// <summary>How many execution environments have been handed out for starting (<see cref="StartEnvironmentsOnDemand"/>), at most <see cref="EnvironmentCount"/>.</summary>
     public int StartedEnvironments => Math.Min(Volatile.Read(ref _claimed), _environments.Length);
 
     /// <summary>How many execution environments are waiting for an event right now (a <c>next</c> request held open).</summary>
@@ -144,10 +144,23 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     public string AddressOf(int environment) => _addresses[environment];
 
     /// <summary>
-    /// Takes the next execution environment not started yet, once: a host starts the first with it, and
-    /// <see cref="EnvironmentWanted"/> hands out the others. False when every environment is taken.
+    /// How a function host starts its execution environments, as Lambda does: <paramref name="start"/> is called
+    /// with the first environment now, and with each of the others when an event finds every started one busy
+    /// (it is subscribed to <see cref="EnvironmentWanted"/>; a stopping host unsubscribes it).
     /// </summary>
-    public bool TryClaimEnvironment(out int environment)
+    public void StartEnvironmentsOnDemand(Action<int> start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (TryClaimEnvironment(out var first))
+        {
+            start(first);
+        }
+
+        EnvironmentWanted += start;
+    }
+
+    /// <summary>Takes the next execution environment not started yet, once; false when every environment is taken.</summary>
+    private bool TryClaimEnvironment(out int environment)
     {
         environment = -1;
         if (Volatile.Read(ref _claimed) >= _environments.Length)
