@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
@@ -26,7 +25,7 @@ public sealed class QueuedLineWriter : TextWriter
     private static readonly TimeSpan LongestDrainOnDispose = TimeSpan.FromSeconds(2);
 
     private readonly TextWriter _inner;
-    private readonly BlockingCollection<Line> _lines;
+    private readonly SingleConsumerQueue<Line> _lines;
     private readonly Lock _partialLock = new();
     private readonly StringBuilder _partial = new();
     private readonly Thread _writer;
@@ -43,7 +42,7 @@ public sealed class QueuedLineWriter : TextWriter
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _inner = inner;
         Capacity = capacity;
-        _lines = new BlockingCollection<Line>(new ConcurrentQueue<Line>(), capacity);
+        _lines = new SingleConsumerQueue<Line>(capacity);
         _writer = new Thread(WriteLines) { IsBackground = true, Name = "output writer" };
         _writer.Start();
     }
@@ -145,7 +144,7 @@ public sealed class QueuedLineWriter : TextWriter
     /// <summary>Called under the partial-line lock, so lines are queued, and counted when dropped, in the order written.</summary>
     private void Enqueue(string text)
     {
-        if (!_lines.IsAddingCompleted && _lines.TryAdd(new Line(text, _droppedSinceLastQueued, _firstDroppedAt)))
+        if (_lines.TryAdd(new Line(text, _droppedSinceLastQueued, _firstDroppedAt)))
         {
             _droppedSinceLastQueued = 0;
             return;
@@ -161,7 +160,7 @@ public sealed class QueuedLineWriter : TextWriter
 
     private void WriteLines()
     {
-        foreach (var line in _lines.GetConsumingEnumerable())
+        while (_lines.TryTake(out var line, Timeout.Infinite))
         {
             if (line.DroppedBefore > 0)
             {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace SocketRelay.LocalGateway.Queue;
@@ -28,7 +27,7 @@ internal sealed class StoreWriter : IDisposable
     private readonly SqliteQueueStore _store;
     private readonly Func<long> _now;
     private readonly Action _wakeReceivers;
-    private readonly BlockingCollection<StoreOperation> _operations = [];
+    private readonly SingleConsumerQueue<StoreOperation> _operations = new();
     private readonly Thread _thread;
     private readonly List<StoreOperation> _batch = new(MaxOperationsPerTransaction);
     private long _transactions;
@@ -53,14 +52,7 @@ internal sealed class StoreWriter : IDisposable
     /// <exception cref="ObjectDisposedException">The queue is closed.</exception>
     public Task<T> Run<T>(StoreOperation<T> operation)
     {
-        try
-        {
-            _operations.Add(operation);
-        }
-        catch (InvalidOperationException)
-        {
-            throw new ObjectDisposedException(nameof(SqliteFifoQueue));
-        }
+        ObjectDisposedException.ThrowIf(!_operations.TryAdd(operation), typeof(SqliteFifoQueue));
 
         return operation.Task;
     }
