@@ -168,24 +168,40 @@ if (options.Runs("e2e") || options.Runs("ceiling"))
 
 if (options.Runs("e2e") || options.Runs("e2e-theirs"))
 {
-    await using (var offline = await ServerProcess.StartServerlessOfflineAsync(options.Require(options.ServerlessOfflineDir, "--serverless-offline")))
+    // As for the gateway, the search runs on a fresh process: an overloaded latency run can leave
+    // serverless-offline answering its backlog for minutes, and the search would measure that.
+    var serverlessOfflineDir = options.Require(options.ServerlessOfflineDir, "--serverless-offline");
+    List<LoadResult> runs;
+    await using (var offline = await ServerProcess.StartServerlessOfflineAsync(serverlessOfflineDir))
     {
-        Log($"e2e: serverless-offline pid {offline.ProcessId}");
-        var runs = await EndToEndBenchmarks.LatencyAsync(offline, settings, Log);
-        var theirLatency = MedianRun(runs);
-        var (best, steps) = await EndToEndBenchmarks.MaxSustainedAsync(offline, settings, http, Log);
-        var theirs = best ?? throw new InvalidOperationException($"serverless-offline sustained no offered rate: {string.Join("; ", steps.Select(EndToEndBenchmarks.Describe))}");
-        if (results.TryGetValue("e2e_msgs_per_s", out var ours))
-        {
-            results["e2e_vs_serverless_offline_ratio"] = ours / theirs.AchievedPerSecond;
-        }
+        Log($"e2e: serverless-offline pid {offline.ProcessId} (latency)");
+        runs = await EndToEndBenchmarks.LatencyAsync(offline, settings, Log);
+    }
 
-        details["serverless_offline_msgs_per_s"] = theirs.AchievedPerSecond;
-        details["serverless_offline_p50_ms"] = theirLatency.P50Ms;
-        details["serverless_offline_p95_ms"] = theirLatency.P95Ms;
-        details["serverless_offline_p99_ms"] = theirLatency.P99Ms;
-        details["serverless_offline_latency_runs"] = runs;
+    var theirLatency = MedianRun(runs);
+    details["serverless_offline_p50_ms"] = theirLatency.P50Ms;
+    details["serverless_offline_p95_ms"] = theirLatency.P95Ms;
+    details["serverless_offline_p99_ms"] = theirLatency.P99Ms;
+    details["serverless_offline_latency_runs"] = runs;
+    await using (var offline = await ServerProcess.StartServerlessOfflineAsync(serverlessOfflineDir))
+    {
+        Log($"e2e: serverless-offline pid {offline.ProcessId} (search)");
+        var (best, steps) = await EndToEndBenchmarks.MaxSustainedAsync(offline, settings, http, Log);
         details["serverless_offline_steps"] = steps;
+        if (best is null)
+        {
+            // The comparison failed, not the run: every other figure stands, and the ratio is left out.
+            details["serverless_offline_msgs_per_s"] = 0.0;
+            Log($"warning: serverless-offline sustained no offered rate, down to {steps[^1].OfferedPerSecond:F0} msg/s; e2e_vs_serverless_offline_ratio is left out");
+        }
+        else
+        {
+            details["serverless_offline_msgs_per_s"] = best.AchievedPerSecond;
+            if (results.TryGetValue("e2e_msgs_per_s", out var ours))
+            {
+                results["e2e_vs_serverless_offline_ratio"] = ours / best.AchievedPerSecond;
+            }
+        }
     }
 }
 
