@@ -3,6 +3,10 @@ namespace SocketRelay.Bench;
 /// <summary>How long and how hard the end-to-end runs push.</summary>
 /// <param name="Connections">WebSocket connections the load is dealt over.</param>
 /// <param name="LatencyRate">Offered msg/s of the latency runs.</param>
+/// <param name="Warmup">
+/// Unjudged load at <paramref name="LatencyRate"/> before the latency runs: long enough for the JIT's
+/// tier-1 recompilation to finish, which took ≈ 25 % of the gateway's CPU 11–26 s after its start.
+/// </param>
 /// <param name="Searches">Max-sustained searches against the local gateway; <c>e2e_msgs_per_s</c> is their median.</param>
 /// <param name="SearchWarmup">
 /// Unjudged load before a search, half of it at half the start rate and half at the start rate, so
