@@ -55,9 +55,11 @@ internal sealed class SingleConsumerQueue<T> : IDisposable
 
             _items.Enqueue(item);
             Interlocked.Increment(ref _count);
+
+            // Inside the lock too: once CompleteAdding has returned, no add still touches the event, so Dispose may follow it.
+            _itemsAdded.Set();
         }
 
-        _itemsAdded.Set();
         return true;
     }
 
@@ -116,6 +118,7 @@ internal sealed class SingleConsumerQueue<T> : IDisposable
         _itemsAdded.Set();
     }
 
+    /// <summary>Call after <see cref="CompleteAdding"/>, once the consumer has stopped taking.</summary>
     public void Dispose() => _itemsAdded.Dispose();
 
     private bool TryDequeue([MaybeNullWhen(false)] out T item)
