@@ -53,8 +53,9 @@ internal sealed class SingleConsumerQueue<T> : IDisposable
                 return false;
             }
 
-            _items.Enqueue(item);
+            // Counted before it is enqueued, so that the consumer, which takes and then uncounts, never reads a count below zero.
             Interlocked.Increment(ref _count);
+            _items.Enqueue(item);
 
             // Inside the lock too: once CompleteAdding has returned, no add still touches the event, so Dispose may follow it.
             _itemsAdded.Set();
