@@ -12,7 +12,8 @@ namespace SocketRelay.Bench;
 /// <param name="LatencyRate">Offered msg/s of the latency phase (open loop: each send starts at its scheduled time).</param>
 /// <param name="Drain">How long the pollers may take for a phase's last messages after its sends.</param>
 /// <param name="Backlog">Messages queued behind the held group's head before the load runs.</param>
-public sealed record BacklogSettings(int Senders, int Pollers, int Groups, TimeSpan Duration, double LatencyRate, TimeSpan Drain, int Backlog);
+/// <param name="Pairs">Windows of the load on each queue, alternated empty/held, held/empty, … (one pair = one window on each).</param>
+public sealed record BacklogSettings(int Senders, int Pollers, int Groups, TimeSpan Duration, double LatencyRate, TimeSpan Drain, int Backlog, int Pairs);
 
 /// <summary>What the load against one queue measured.</summary>
 /// <param name="IngestPerSecond">Ingest phase: sends completed (stored, fsync'd) per second, closed loop, pollers receiving throughout.</param>
@@ -26,27 +27,48 @@ public sealed record QueueLoadResult(
     double LatencyRate, int LatencySent, double P50Ms, double P95Ms, double P99Ms, double MaxMs, int Unreceived);
 
 /// <summary>
+/// Both sides of the backlog step: each side's windows, and their summary.
+/// </summary>
+/// <param name="Empty">The empty queue: ingest the median of its windows, latency percentiles over all their samples, counts summed.</param>
+/// <param name="Held">The queue behind the held group, summarised the same way.</param>
+/// <param name="EmptyWindows">The empty queue's windows, in the order they ran.</param>
+/// <param name="HeldWindows">The held queue's windows, in the order they ran.</param>
+/// <param name="BuildPerSecond">Sends per second of the 100,000-message build into the held group (64 senders, one group).</param>
+/// <param name="PairRatios">Per pair, held ingest / empty ingest: the spread of <see cref="IngestRatio"/>.</param>
+public sealed record BacklogComparison(
+    QueueLoadResult Empty, QueueLoadResult Held,
+    IReadOnlyList<QueueLoadResult> EmptyWindows, IReadOnlyList<QueueLoadResult> HeldWindows,
+    double BuildPerSecond, IReadOnlyList<double> PairRatios)
+{
+    /// <summary>Median held ingest / median empty ingest (msg/s over msg/s).</summary>
+    public double IngestRatio => Held.IngestPerSecond / Empty.IngestPerSecond;
+}
+
+/// <summary>
 /// The queue's cost against its backlog, in-process on the local gateway's SQLite queue (no HTTP, no
-/// WebSocket, no function): the same load once on an empty queue and once with one message group held
+/// WebSocket, no function): the same load on an empty queue and on one with a message group held
 /// back (its head received with a 12-hour visibility timeout and never deleted) in front of a backlog
-/// of <see cref="BacklogSettings.Backlog"/> messages. A queue whose receive walks locked groups'
-/// messages gets slower as that backlog grows; one that finds group heads directly does not.
+/// of <see cref="BacklogSettings.Backlog"/> messages, in alternating windows so that both sides see the
+/// same minutes of the machine. A queue whose receive walks locked groups' messages gets slower as that
+/// backlog grows; one that finds group heads directly does not.
 /// </summary>
 public static class BacklogBenchmarks
 {
     public const string HeldGroup = "held";
 
     private static readonly Dictionary<string, string> NoAttributes = [];
+    private static int _windows;
 
-    /// <summary>The load of <paramref name="settings"/> on a fresh, empty queue in a new directory under <paramref name="scratch"/>.</summary>
-    public static async Task<QueueLoadResult> EmptyAsync(string scratch, BacklogSettings settings)
+    /// <summary>The load of <paramref name="settings"/> once on a throwaway queue, unmeasured: the JIT and the thread pool warm up.</summary>
+    public static async Task WarmUpAsync(string scratch, BacklogSettings settings, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var directory = Path.Combine(scratch, $"queue-empty-{Guid.NewGuid():N}");
+        ArgumentNullException.ThrowIfNull(log);
+        var directory = Path.Combine(scratch, $"queue-warm-up-{Guid.NewGuid():N}");
         try
         {
             using var queue = Open(directory);
-            return await LoadAsync(queue, settings);
+            log($"warm-up (not measured): {Describe((await LoadAsync(queue, settings)).Result)}");
         }
         finally
         {
@@ -55,45 +77,89 @@ public static class BacklogBenchmarks
     }
 
     /// <summary>
-    /// The same load behind a held group: first <see cref="BacklogSettings.Backlog"/> messages into
-    /// <see cref="HeldGroup"/> (timed: <c>BuildPerSecond</c> is what those sends into one group paid),
-    /// then its head received for 12 hours, then the load.
+    /// Opens two fresh queues: one stays empty; into the other go <see cref="BacklogSettings.Backlog"/>
+    /// messages of <see cref="HeldGroup"/> (timed: what those sends into one group paid), then its head is
+    /// received for 12 hours. Then <see cref="BacklogSettings.Pairs"/> pairs of windows of the same load,
+    /// the pair's first side alternating, each window's messages drained before the next.
     /// </summary>
-    public static async Task<(QueueLoadResult Load, double BuildPerSecond)> BehindBacklogAsync(string scratch, BacklogSettings settings)
+    /// <exception cref="InvalidOperationException">The held group's head could not be received, or a poller received a message of the held group.</exception>
+    public static async Task<BacklogComparison> CompareAsync(string scratch, BacklogSettings settings, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var directory = Path.Combine(scratch, $"queue-backlog-{Guid.NewGuid():N}");
+        ArgumentNullException.ThrowIfNull(log);
+        var emptyDirectory = Path.Combine(scratch, $"queue-empty-{Guid.NewGuid():N}");
+        var heldDirectory = Path.Combine(scratch, $"queue-backlog-{Guid.NewGuid():N}");
         try
         {
-            using var queue = Open(directory);
-            var next = -1;
-            var building = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, settings.Senders).Select(async _ =>
-            {
-                int n;
-                while ((n = Interlocked.Increment(ref next)) < settings.Backlog)
-                {
-                    await queue.SendAsync(Message(HeldGroup, $"b{n}", n), CancellationToken.None);
-                }
-            }));
-            var buildPerSecond = settings.Backlog / building.Elapsed.TotalSeconds;
+            using var empty = Open(emptyDirectory);
+            using var held = Open(heldDirectory);
+            var buildPerSecond = await BuildBacklogAsync(held, settings);
+            log($"built {settings.Backlog} messages in group '{HeldGroup}' at {buildPerSecond:F0} sends/s and held its head");
 
-            var head = await queue.ReceiveAsync(1, SqliteFifoQueue.MaxVisibilityTimeout, TimeSpan.Zero, CancellationToken.None);
-            if (head.Count != 1 || head[0].MessageGroupId != HeldGroup)
+            var emptyWindows = new List<(QueueLoadResult Result, List<double> Latencies)>();
+            var heldWindows = new List<(QueueLoadResult Result, List<double> Latencies)>();
+            for (var pair = 0; pair < settings.Pairs; pair++)
             {
-                throw new InvalidOperationException($"the backlog step could not hold group '{HeldGroup}': received {head.Count} messages");
+                foreach (var heldSide in pair % 2 == 0 ? [false, true] : new[] { true, false })
+                {
+                    var window = await LoadAsync(heldSide ? held : empty, settings);
+                    (heldSide ? heldWindows : emptyWindows).Add(window);
+                    log($"pair {pair + 1}/{settings.Pairs}, {(heldSide ? "behind the held group" : "empty queue")}: {Describe(window.Result)}");
+                }
             }
 
-            return (await LoadAsync(queue, settings), buildPerSecond);
+            return new BacklogComparison(
+                Summarize(emptyWindows), Summarize(heldWindows),
+                [.. emptyWindows.Select(w => w.Result)], [.. heldWindows.Select(w => w.Result)],
+                buildPerSecond,
+                [.. emptyWindows.Zip(heldWindows, (e, h) => h.Result.IngestPerSecond / e.Result.IngestPerSecond)]);
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(emptyDirectory, recursive: true);
+            Directory.Delete(heldDirectory, recursive: true);
         }
     }
 
     public static string Describe(QueueLoadResult r) =>
         $"ingest {r.IngestPerSecond:F0} msg/s ({r.IngestSent} sends, closed loop; p99 {r.IngestP99Ms:F0} ms); at {r.LatencyRate:F0} msg/s send → received p50 {r.P50Ms:F1} ms, p95 {r.P95Ms:F1} ms, p99 {r.P99Ms:F1} ms, max {r.MaxMs:F1} ms; {r.Unreceived} not received";
+
+    /// <summary>Sends the backlog into <see cref="HeldGroup"/> and receives its head for 12 hours; returns the build's sends per second.</summary>
+    private static async Task<double> BuildBacklogAsync(SqliteFifoQueue queue, BacklogSettings settings)
+    {
+        var next = -1;
+        var building = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, settings.Senders).Select(async _ =>
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < settings.Backlog)
+            {
+                await queue.SendAsync(Message(HeldGroup, $"b{n}", n), CancellationToken.None);
+            }
+        }));
+        var buildPerSecond = settings.Backlog / building.Elapsed.TotalSeconds;
+
+        var head = await queue.ReceiveAsync(1, SqliteFifoQueue.MaxVisibilityTimeout, TimeSpan.Zero, CancellationToken.None);
+        if (head.Count != 1 || head[0].MessageGroupId != HeldGroup)
+        {
+            throw new InvalidOperationException($"the backlog step could not hold group '{HeldGroup}': received {head.Count} messages");
+        }
+
+        return buildPerSecond;
+    }
+
+    /// <summary>One side's windows as one result: ingest the median window's, latency percentiles over every window's samples, counts summed.</summary>
+    private static QueueLoadResult Summarize(List<(QueueLoadResult Result, List<double> Latencies)> windows)
+    {
+        var latencies = windows.SelectMany(w => w.Latencies).ToList();
+        return new QueueLoadResult(
+            windows.Sum(w => w.Result.IngestSent), Statistics.Median([.. windows.Select(w => w.Result.IngestPerSecond)]),
+            Statistics.Median([.. windows.Select(w => w.Result.IngestP99Ms)]),
+            windows[0].Result.LatencyRate, windows.Sum(w => w.Result.LatencySent),
+            Statistics.Percentile(latencies, 50), Statistics.Percentile(latencies, 95), Statistics.Percentile(latencies, 99),
+            latencies.Count > 0 ? latencies.Max() : double.NaN,
+            windows.Sum(w => w.Result.Unreceived));
+    }
 
     private static SqliteFifoQueue Open(string directory) =>
         SqliteFifoQueue.Open(new SqliteQueueOptions { DataDirectory = directory }, TimeProvider.System);
@@ -105,10 +171,13 @@ public static class BacklogBenchmarks
     /// Pollers receiving and deleting throughout; first closed-loop senders for the duration (ingest),
     /// then sends started at a fixed rate for the duration (latency), each phase drained before the next.
     /// </summary>
-    private static async Task<QueueLoadResult> LoadAsync(SqliteFifoQueue queue, BacklogSettings settings)
+    private static async Task<(QueueLoadResult Result, List<double> Latencies)> LoadAsync(SqliteFifoQueue queue, BacklogSettings settings)
     {
         // Generous: a closed loop on 2 cores stores far fewer than 200,000 messages a second.
         var tracker = new Tracker((int)(settings.Duration.TotalSeconds * (200_000 + settings.LatencyRate)) + 1);
+        // Each window's own deduplication ids: a queue measured twice would otherwise take the second
+        // window's sends as duplicates of the first's (within SQS's 5-minute deduplication interval).
+        var window = Interlocked.Increment(ref _windows);
         using var stopPolling = new CancellationTokenSource();
         var pollers = Enumerable.Range(0, settings.Pollers).Select(_ => Task.Run(() => PollAsync(queue, tracker, stopPolling.Token))).ToList();
 
@@ -121,7 +190,7 @@ public static class BacklogBenchmarks
             while (Stopwatch.GetTimestamp() < sendUntil && tracker.TryClaim(out var n))
             {
                 tracker.StartedAt[n] = Stopwatch.GetTimestamp();
-                await queue.SendAsync(Message($"g{n % settings.Groups}", $"m{n}", n), CancellationToken.None);
+                await queue.SendAsync(Message($"g{n % settings.Groups}", $"w{window}m{n}", n), CancellationToken.None);
             }
         })));
         var ingestSeconds = ingestClock.Elapsed.TotalSeconds;
@@ -143,7 +212,7 @@ public static class BacklogBenchmarks
             }
 
             tracker.StartedAt[n] = due;
-            sends.Add(queue.SendAsync(Message($"g{n % settings.Groups}", $"m{n}", n), CancellationToken.None));
+            sends.Add(queue.SendAsync(Message($"g{n % settings.Groups}", $"w{window}m{n}", n), CancellationToken.None));
         }
 
         await Task.WhenAll(sends);
@@ -155,12 +224,12 @@ public static class BacklogBenchmarks
 
         var ingest = tracker.LatenciesMs(ingestFrom, ingestTo);
         var latency = tracker.LatenciesMs(latencyFrom, latencyTo);
-        return new QueueLoadResult(
+        return (new QueueLoadResult(
             ingestTo - ingestFrom, (ingestTo - ingestFrom) / ingestSeconds, Statistics.Percentile(ingest, 99),
             settings.LatencyRate, latencyTo - latencyFrom,
             Statistics.Percentile(latency, 50), Statistics.Percentile(latency, 95), Statistics.Percentile(latency, 99),
             latency.Count > 0 ? latency.Max() : double.NaN,
-            (ingestTo - ingestFrom) + (latencyTo - latencyFrom) - ingest.Count - latency.Count);
+            (ingestTo - ingestFrom) + (latencyTo - latencyFrom) - ingest.Count - latency.Count), latency);
     }
 
     /// <summary>Receive (≤ 10, visibility 60 s, long poll 20 s) → batched delete, as the gateway's pollers do.</summary>

@@ -266,20 +266,23 @@ if (options.Runs("console"))
 if (options.Runs("backlog"))
 {
     var backlog = options.Backlog();
-    Log($"backlog: queue in-process, {backlog.Senders} senders into {backlog.Groups} groups, {backlog.Pollers} pollers, {backlog.Duration.TotalSeconds:F0} s; an unmeasured warm-up, then the empty queue");
-    // The held queue's 100,000-message build warms the JIT and the thread pool before its load: the
-    // same load on a throwaway queue first gives the empty queue's measured run that head start too.
-    Log($"backlog: warm-up (not measured): {BacklogBenchmarks.Describe(await BacklogBenchmarks.EmptyAsync(options.Scratch, backlog))}");
-    var empty = await BacklogBenchmarks.EmptyAsync(options.Scratch, backlog);
-    Log($"backlog: empty queue: {BacklogBenchmarks.Describe(empty)}");
-    var (held, buildPerSecond) = await BacklogBenchmarks.BehindBacklogAsync(options.Scratch, backlog);
-    Log($"backlog: built {backlog.Backlog} messages in group '{BacklogBenchmarks.HeldGroup}' at {buildPerSecond:F0} sends/s; behind it: {BacklogBenchmarks.Describe(held)}");
-    results["backlog_ingest_ratio"] = held.IngestPerSecond / empty.IngestPerSecond;
-    results["backlog_p99_ms"] = held.P99Ms;
-    results["backlog_empty_p99_ms"] = empty.P99Ms;
-    details["backlog_empty"] = empty;
-    details["backlog_held"] = held;
-    details["backlog_build_sends_per_s"] = buildPerSecond;
+    Log($"backlog: queue in-process, {backlog.Senders} senders into {backlog.Groups} groups, {backlog.Pollers} pollers, {backlog.Duration.TotalSeconds:F0} s phases; an unmeasured warm-up, then {backlog.Pairs} pairs of windows, empty queue and behind a held group");
+    // The held queue's 100,000-message build warms the JIT and the thread pool: the same load on a
+    // throwaway queue first gives the empty queue's first window that head start too.
+    await BacklogBenchmarks.WarmUpAsync(options.Scratch, backlog, line => Log($"backlog: {line}"));
+    var comparison = await BacklogBenchmarks.CompareAsync(options.Scratch, backlog, line => Log($"backlog: {line}"));
+    Log($"backlog: empty queue, {backlog.Pairs} windows: {BacklogBenchmarks.Describe(comparison.Empty)}");
+    Log($"backlog: behind the held group, {backlog.Pairs} windows: {BacklogBenchmarks.Describe(comparison.Held)}");
+    Log($"backlog: ingest ratio {comparison.IngestRatio:F3} (medians); per pair {string.Join(", ", comparison.PairRatios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}");
+    results["backlog_ingest_ratio"] = comparison.IngestRatio;
+    results["backlog_p99_ms"] = comparison.Held.P99Ms;
+    results["backlog_empty_p99_ms"] = comparison.Empty.P99Ms;
+    details["backlog_empty"] = comparison.Empty;
+    details["backlog_held"] = comparison.Held;
+    details["backlog_empty_windows"] = comparison.EmptyWindows;
+    details["backlog_held_windows"] = comparison.HeldWindows;
+    details["backlog_pair_ingest_ratios"] = comparison.PairRatios;
+    details["backlog_build_sends_per_s"] = comparison.BuildPerSecond;
     details["backlog_messages"] = backlog.Backlog;
 }
 
