@@ -30,6 +30,7 @@ AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 var options = BenchOptions.Parse(args);
 var results = new Dictionary<string, double>(StringComparer.Ordinal);
 var details = new Dictionary<string, object>(StringComparer.Ordinal);
+var unmeasured = new Dictionary<string, string>(StringComparer.Ordinal); // figures whose step ran but could not measure them, and why
 var started = DateTime.UtcNow;
 void Log(string line) => Console.WriteLine($"[bench {DateTime.UtcNow - started:mm\\:ss}] {line}");
 
@@ -198,6 +199,7 @@ if (options.Runs("e2e") || options.Runs("e2e-theirs"))
         {
             // The comparison failed, not the run: every other figure stands, and the ratio is left out.
             details["serverless_offline_msgs_per_s"] = 0.0;
+            unmeasured["e2e_vs_serverless_offline_ratio"] = $"serverless-offline sustained no offered rate, down to {steps[^1].OfferedPerSecond:F0} msg/s";
             Log($"warning: serverless-offline sustained no offered rate, down to {steps[^1].OfferedPerSecond:F0} msg/s; e2e_vs_serverless_offline_ratio is left out");
         }
         else
@@ -297,11 +299,16 @@ foreach (var (key, value) in results.OrderBy(r => r.Key, StringComparer.Ordinal)
     document[key] = Math.Round(value, 3);
 }
 
+if (unmeasured.Count > 0)
+{
+    document["unmeasured"] = unmeasured;
+}
+
 document["details"] = details;
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
 await File.WriteAllTextAsync(options.Output, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }) + "\n");
 Console.WriteLine();
-Console.Write(ResultTable.Render(results));
+Console.Write(ResultTable.Render(results, unmeasured));
 Log($"wrote {options.Output}");
 return 0;
 
