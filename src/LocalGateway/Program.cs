@@ -75,6 +75,16 @@ try
 {
     gateway = await GatewayHost.StartAsync(options, Environment.GetEnvironmentVariable, functionLogs, ConfigureGatewayLogging);
 }
+catch (InvalidOptionsException ex)
+{
+    // The in-process function's settings, checked as it starts: bad options too.
+    foreach (var problem in ex.Problems)
+    {
+        await Console.Error.WriteLineAsync($"Invalid option: {problem}.");
+    }
+
+    return 2;
+}
 catch (Exception ex)
 {
     var reason = ex is GatewayStartException or QueueStoreException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";

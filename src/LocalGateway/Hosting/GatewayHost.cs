@@ -75,9 +75,11 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
-    /// <exception cref="InvalidOptionsException">The options are invalid; it lists every problem by switch.</exception>
+    /// <exception cref="InvalidOptionsException">The options are invalid, or the in-process function refused its environment
+    /// as it started; it lists every problem by switch (<c>--function-env NAME</c> for a function variable set there, else the
+    /// inherited variable's name).</exception>
     /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked or unusable data directory,
-    /// missing, non-executable or directory function binary, invalid function environment); the message says which option or variable to change.</exception>
+    /// missing, non-executable or directory function binary); the message says which option or variable to change.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
@@ -188,7 +190,14 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         catch (InvalidOptionsException ex)
         {
-            throw new GatewayStartException($"the function's environment is invalid: {string.Join("; ", ex.Problems)}", ex);
+            // The in-process function reads its settings as it starts, as Lambda's init does. A bad one
+            // is an option of the gateway's (--function-env, or a variable the function inherits) and is
+            // refused as every bad option is, named by where it was set.
+            throw new InvalidOptionsException(
+                "function environment",
+                [.. ex.Problems.Select(p => p.Renamed(Options.FunctionEnvironment.ContainsKey(p.Name)
+                    ? $"--function-env {p.Name}"
+                    : $"{p.Name} (an environment variable the in-process function inherits; override it with --function-env)"))]);
         }
 
         var eventSource = new EventSourceOptions

@@ -267,14 +267,30 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task An_invalid_function_environment_is_one_line_naming_the_variable()
+    public async Task An_inherited_variable_the_function_refuses_is_a_bad_option_naming_the_variable()
     {
         var run = await RunAsync(new Dictionary<string, string> { ["SOCKETRELAY_MAX_CONCURRENT_GROUPS"] = "0" }, "--port", "0");
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);
         Assert.Equal(
-            "The local gateway could not start: the function's environment is invalid: SOCKETRELAY_MAX_CONCURRENT_GROUPS must be a whole number of at least 1 (was '0')",
+            "Invalid option: SOCKETRELAY_MAX_CONCURRENT_GROUPS (an environment variable the in-process function inherits; override it with --function-env) must be a whole number of at least 1 (was '0').",
             Assert.Single(run.Errors));
+    }
+
+    [Fact]
+    public async Task Every_function_env_value_the_function_refuses_is_a_bad_option_of_its_own()
+    {
+        var run = await RunAsync(
+            "--port", "0", "--function-env", "SOCKETRELAY_DEADLINE_MARGIN_MS=abc", "--function-env", "SOCKETRELAY_RETRY_MAX_ATTEMPTS=-3");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            [
+                "Invalid option: --function-env SOCKETRELAY_DEADLINE_MARGIN_MS must be a whole number of at least 0 (was 'abc').",
+                "Invalid option: --function-env SOCKETRELAY_RETRY_MAX_ATTEMPTS must be a whole number of at least 0 (was '-3').",
+            ],
+            run.Errors);
+        Assert.Empty(run.Output);
     }
 
     [Fact]
