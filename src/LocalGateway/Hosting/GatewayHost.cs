@@ -20,7 +20,7 @@ namespace SocketRelay.LocalGateway.Hosting;
 /// APIs) on Kestrel, the durable FIFO queue, the event-source pollers, the local Lambda Runtime API
 /// and the function (in-process or published binary). Started and stopped as one.
 /// </summary>
-public sealed class GatewayHost : IAsyncDisposable
+public sealed partial class GatewayHost : IAsyncDisposable
 {
     /// <summary>How long a Ctrl+C or SIGTERM waits for the invocations in flight before it abandons them.</summary>
     internal static readonly TimeSpan LongestDrain = TimeSpan.FromSeconds(10);
@@ -310,6 +310,7 @@ public sealed class GatewayHost : IAsyncDisposable
         if (_app is not null)
         {
             await _app.StopAsync();
+            await LogStoppedAsync(_app.Services.GetRequiredService<ILogger<GatewayHost>>());
             await _app.DisposeAsync();
         }
 
@@ -322,4 +323,35 @@ public sealed class GatewayHost : IAsyncDisposable
         _stopping.Dispose();
         _abandoning.Dispose();
     }
+
+    /// <summary>
+    /// The last line of a stop, whether or not anything was in flight: the queue's counters as
+    /// <c>/_local/status</c> gives them, so the operator sees what waits for the next start. A queue that
+    /// cannot say within 2 s (SQS unreachable) gets a line without them; the stop goes on either way.
+    /// </summary>
+    private async Task LogStoppedAsync(ILogger logger)
+    {
+        if (_queue is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            var stats = await _queue.GetStatsAsync(timeout.Token);
+            LogStopped(logger, stats.Accepted, stats.Completed, stats.QueueDepth, stats.InFlight, stats.DeadLetterQueueDepth);
+        }
+        catch (Exception ex)
+        {
+            // Whatever the queue's failure, the stop completes: the line says why it has no counts.
+            LogStoppedWithoutCounts(logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Stopped: accepted {accepted}, completed {completed}, queue depth {queueDepth}, in flight {inFlight}, dead letters {deadLetters} (the counters of /_local/status)")]
+    private static partial void LogStopped(ILogger logger, long accepted, long completed, long queueDepth, long inFlight, long deadLetters);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Stopped; the queue's counters could not be read: {reason}")]
+    private static partial void LogStoppedWithoutCounts(ILogger logger, string reason);
 }

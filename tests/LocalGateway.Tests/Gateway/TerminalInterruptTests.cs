@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -12,7 +13,8 @@ namespace SocketRelay.LocalGateway.Tests.Gateway;
 /// Ctrl+C at the terminal of a gateway that runs its function with <c>--function-binary</c>: the terminal sends
 /// SIGINT to its whole foreground process group, and only the gateway may get it (ADR-031), so the batch in flight
 /// is still answered (ADR-029). The gateway executable runs here as the leader of a process group of its own, as a
-/// shell's foreground job is, and the group is sent SIGINT as a terminal sends it.
+/// shell's foreground job is, and the group is sent SIGINT as a terminal sends it. And SIGTERM, as a service
+/// manager or <c>docker stop</c> sends it, to a gateway with nothing in flight: every stop ends with one line.
 /// </summary>
 public sealed partial class TerminalInterruptTests : IDisposable
 {
@@ -104,6 +106,74 @@ public sealed partial class TerminalInterruptTests : IDisposable
         Assert.True((stats.Accepted, stats.Completed) == (1L, 1L), $"accepted {stats.Accepted}, completed {stats.Completed}:\n{Output()}");
         Assert.True(gateway.ExitCode == 0, $"exit code {gateway.ExitCode}:\n{Output()}");
         Assert.DoesNotContain("KeyboardInterrupt", Output(), StringComparison.Ordinal);
+        Assert.Contains("Stopped: accepted 1, completed 1, queue depth 0, in flight 0, dead letters 0", Output(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SIGTERM_to_an_idle_gateway_stops_it_with_exit_code_0_and_a_last_line_of_the_queues_counters()
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll"), "--port", "0", "--data-dir", _dataDir, "--pollers", "1" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var output = new StringBuilder();
+        using var gateway = new Process { StartInfo = start };
+        gateway.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        gateway.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        gateway.Start();
+        gateway.BeginOutputReadLine();
+        gateway.BeginErrorReadLine();
+        string Output() { lock (output) { return output.ToString(); } }
+
+        try
+        {
+            var url = await Eventually.ValueAsync(
+                () => WebSocketUrl().Match(Output()) is { Success: true } match ? new Uri(match.Value) : null,
+                TimeSpan.FromSeconds(60),
+                "the gateway's banner");
+            using (var socket = new ClientWebSocket())
+            {
+                await socket.ConnectAsync(url, CancellationToken.None);
+                await socket.SendTextAsync("{\"MessageGroupId\": \"test\", \"data\": \"answered before the stop\"}");
+                var reply = await socket.ReceiveTextAsync(TimeSpan.FromSeconds(30));
+                Assert.Contains("answered before the stop", reply, StringComparison.Ordinal);
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            }
+
+            // The reply goes out before the delete commits: the stop comes once the queue says it is done.
+            using var http = new HttpClient();
+            var status = new Uri(new UriBuilder(url) { Scheme = "http" }.Uri, "/_local/status");
+            await Eventually.ReadUntilAsync(
+                () => http.GetStringAsync(status), json => json.Contains("\"completed\":1", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the message's delete");
+
+            using (var terminate = Process.Start("kill", ["-TERM", gateway.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await terminate.WaitForExitAsync();
+                Assert.Equal(0, terminate.ExitCode);
+            }
+
+            await gateway.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!gateway.HasExited)
+            {
+                gateway.Kill(entireProcessTree: true);
+            }
+        }
+
+        Assert.True(gateway.ExitCode == 0, $"exit code {gateway.ExitCode}:\n{Output()}");
+        var lines = Output().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(
+            lines[^1].EndsWith("Stopped: accepted 1, completed 1, queue depth 0, in flight 0, dead letters 0 (the counters of /_local/status)", StringComparison.Ordinal),
+            $"the last line:\n{Output()}");
     }
 
     [GeneratedRegex(@"ws://127\.0\.0\.1:\d+")]
