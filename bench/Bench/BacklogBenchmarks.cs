@@ -33,22 +33,25 @@ public sealed record QueueLoadResult(
 /// <param name="Held">The queue behind the held group, summarised the same way.</param>
 /// <param name="EmptyWindows">The empty queue's windows, in the order they ran.</param>
 /// <param name="HeldWindows">The held queue's windows, in the order they ran.</param>
-/// <param name="BuildPerSecond">Sends per second of the 100,000-message build into the held group (64 senders, one group).</param>
+/// <param name="BuildPerSecond">Sends per second of a 100,000-message build into the held group (64 senders, one group), the median of the step's builds.</param>
 /// <param name="PairRatios">Per pair, held ingest / empty ingest: the spread of <see cref="IngestRatio"/>.</param>
 public sealed record BacklogComparison(
     QueueLoadResult Empty, QueueLoadResult Held,
     IReadOnlyList<QueueLoadResult> EmptyWindows, IReadOnlyList<QueueLoadResult> HeldWindows,
     double BuildPerSecond, IReadOnlyList<double> PairRatios)
 {
-    /// <summary>Median held ingest / median empty ingest (msg/s over msg/s).</summary>
-    public double IngestRatio => Held.IngestPerSecond / Empty.IngestPerSecond;
+    /// <summary>
+    /// The median of the per-pair ratios, held ingest / empty ingest: each ratio compares two windows of the
+    /// same minutes, so a slow minute of the machine cancels out instead of deciding one side's median.
+    /// </summary>
+    public double IngestRatio => Statistics.Median(PairRatios);
 }
 
 /// <summary>
 /// The queue's cost against its backlog, in-process on the local gateway's SQLite queue (no HTTP, no
-/// WebSocket, no function): the same load on an empty queue and on one with a message group held
-/// back (its head received with a 12-hour visibility timeout and never deleted) in front of a backlog
-/// of <see cref="BacklogSettings.Backlog"/> messages, in alternating windows so that both sides see the
+/// WebSocket, no function): the same load on the queue empty and with a message group held back (its
+/// head received with a 12-hour visibility timeout) in front of a backlog of
+/// <see cref="BacklogSettings.Backlog"/> messages, in alternating windows so that both sides see the
 /// same minutes of the machine. A queue whose receive walks locked groups' messages gets slower as that
 /// backlog grows; one that finds group heads directly does not.
 /// </summary>
@@ -77,32 +80,44 @@ public static class BacklogBenchmarks
     }
 
     /// <summary>
-    /// Opens two fresh queues: one stays empty; into the other go <see cref="BacklogSettings.Backlog"/>
-    /// messages of <see cref="HeldGroup"/> (timed: what those sends into one group paid), then its head is
-    /// received for 12 hours. Then <see cref="BacklogSettings.Pairs"/> pairs of windows of the same load,
-    /// the pair's first side alternating, each window's messages drained before the next.
+    /// Opens one fresh queue and runs <see cref="BacklogSettings.Pairs"/> pairs of windows of the same load on
+    /// it, the side that goes first alternating (empty–held, held–empty, …): before a held window,
+    /// <see cref="BacklogSettings.Backlog"/> messages go into <see cref="HeldGroup"/> (timed: what those sends
+    /// into one group paid) and its head is received for 12 hours; before an empty window the head is deleted
+    /// and the group drained. One queue, so that the backlog is the only difference between the two sides:
+    /// two queues side by side differ by their files too.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The held group's head could not be received, or a poller received a message of the held group.</exception>
+    /// <exception cref="InvalidOperationException">The held group's head could not be received or its backlog drained, or a poller received a message of the held group.</exception>
     public static async Task<BacklogComparison> CompareAsync(string scratch, BacklogSettings settings, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
-        var emptyDirectory = Path.Combine(scratch, $"queue-empty-{Guid.NewGuid():N}");
-        var heldDirectory = Path.Combine(scratch, $"queue-backlog-{Guid.NewGuid():N}");
+        var directory = Path.Combine(scratch, $"queue-backlog-{Guid.NewGuid():N}");
         try
         {
-            using var empty = Open(emptyDirectory);
-            using var held = Open(heldDirectory);
-            var buildPerSecond = await BuildBacklogAsync(held, settings);
-            log($"built {settings.Backlog} messages in group '{HeldGroup}' at {buildPerSecond:F0} sends/s and held its head");
-
+            using var queue = Open(directory);
             var emptyWindows = new List<(QueueLoadResult Result, List<double> Latencies)>();
             var heldWindows = new List<(QueueLoadResult Result, List<double> Latencies)>();
+            var buildRates = new List<double>();
+            string? heldHead = null;
             for (var pair = 0; pair < settings.Pairs; pair++)
             {
                 foreach (var heldSide in pair % 2 == 0 ? [false, true] : new[] { true, false })
                 {
-                    var window = await LoadAsync(heldSide ? held : empty, settings);
+                    if (heldSide && heldHead is null)
+                    {
+                        (heldHead, var buildPerSecond) = await BuildBacklogAsync(queue, settings, buildRates.Count);
+                        buildRates.Add(buildPerSecond);
+                        log($"built {settings.Backlog} messages in group '{HeldGroup}' at {buildPerSecond:F0} sends/s and held its head");
+                    }
+                    else if (!heldSide && heldHead is not null)
+                    {
+                        var drained = await ReleaseBacklogAsync(queue, heldHead);
+                        heldHead = null;
+                        log($"released group '{HeldGroup}': deleted its head and drained {drained.Messages} messages in {drained.Seconds:F1} s");
+                    }
+
+                    var window = await LoadAsync(queue, settings);
                     (heldSide ? heldWindows : emptyWindows).Add(window);
                     log($"pair {pair + 1}/{settings.Pairs}, {(heldSide ? "behind the held group" : "empty queue")}: {Describe(window.Result)}");
                 }
@@ -111,21 +126,23 @@ public static class BacklogBenchmarks
             return new BacklogComparison(
                 Summarize(emptyWindows), Summarize(heldWindows),
                 [.. emptyWindows.Select(w => w.Result)], [.. heldWindows.Select(w => w.Result)],
-                buildPerSecond,
+                Statistics.Median(buildRates),
                 [.. emptyWindows.Zip(heldWindows, (e, h) => h.Result.IngestPerSecond / e.Result.IngestPerSecond)]);
         }
         finally
         {
-            Directory.Delete(emptyDirectory, recursive: true);
-            Directory.Delete(heldDirectory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
     }
 
     public static string Describe(QueueLoadResult r) =>
         $"ingest {r.IngestPerSecond:F0} msg/s ({r.IngestSent} sends, closed loop; p99 {r.IngestP99Ms:F0} ms); at {r.LatencyRate:F0} msg/s send → received p50 {r.P50Ms:F1} ms, p95 {r.P95Ms:F1} ms, p99 {r.P99Ms:F1} ms, max {r.MaxMs:F1} ms; {r.Unreceived} not received";
 
-    /// <summary>Sends the backlog into <see cref="HeldGroup"/> and receives its head for 12 hours; returns the build's sends per second.</summary>
-    private static async Task<double> BuildBacklogAsync(SqliteFifoQueue queue, BacklogSettings settings)
+    /// <summary>
+    /// Sends the backlog into <see cref="HeldGroup"/> (deduplication ids of build <paramref name="build"/>) and
+    /// receives its head for 12 hours; returns the head's receipt handle and the build's sends per second.
+    /// </summary>
+    private static async Task<(string HeadReceiptHandle, double BuildPerSecond)> BuildBacklogAsync(SqliteFifoQueue queue, BacklogSettings settings, int build)
     {
         var next = -1;
         var building = Stopwatch.StartNew();
@@ -134,7 +151,7 @@ public static class BacklogBenchmarks
             int n;
             while ((n = Interlocked.Increment(ref next)) < settings.Backlog)
             {
-                await queue.SendAsync(Message(HeldGroup, $"b{n}", n), CancellationToken.None);
+                await queue.SendAsync(Message(HeldGroup, $"b{build}-{n}", n), CancellationToken.None);
             }
         }));
         var buildPerSecond = settings.Backlog / building.Elapsed.TotalSeconds;
@@ -145,7 +162,33 @@ public static class BacklogBenchmarks
             throw new InvalidOperationException($"the backlog step could not hold group '{HeldGroup}': received {head.Count} messages");
         }
 
-        return buildPerSecond;
+        return (head[0].ReceiptHandle, buildPerSecond);
+    }
+
+    /// <summary>Deletes the held head, then receives and deletes the rest of <see cref="HeldGroup"/> until the queue is empty.</summary>
+    private static async Task<(int Messages, double Seconds)> ReleaseBacklogAsync(SqliteFifoQueue queue, string headReceiptHandle)
+    {
+        var draining = Stopwatch.StartNew();
+        await queue.DeleteBatchAsync([headReceiptHandle], CancellationToken.None);
+        var drained = 0;
+        while (true)
+        {
+            var messages = await queue.ReceiveAsync(SqliteFifoQueue.MaxMessagesPerReceive, TimeSpan.FromSeconds(60), TimeSpan.Zero, CancellationToken.None);
+            if (messages.Count == 0)
+            {
+                break;
+            }
+
+            if (messages.Any(m => m.MessageGroupId != HeldGroup))
+            {
+                throw new InvalidOperationException($"the backlog step found a message of another group than '{HeldGroup}' while draining it: a window left messages behind");
+            }
+
+            await queue.DeleteBatchAsync([.. messages.Select(m => m.ReceiptHandle)], CancellationToken.None);
+            drained += messages.Count;
+        }
+
+        return (drained, draining.Elapsed.TotalSeconds);
     }
 
     /// <summary>One side's windows as one result: ingest the median window's, latency percentiles over every window's samples, counts summed.</summary>
