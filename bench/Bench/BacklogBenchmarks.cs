@@ -22,8 +22,9 @@ public sealed record BacklogSettings(int Senders, int Pollers, int Groups, TimeS
 /// <param name="P50Ms">Latency phase: from a send's scheduled start to a poller holding the message, median (ms).</param>
 /// <param name="P99Ms">Latency phase: the same, 99th percentile (ms).</param>
 /// <param name="Unreceived">Messages of either phase that no poller received before its drain ended.</param>
+/// <param name="IngestCpuPerMessageUs">Ingest phase: the driver's CPU time (all threads: senders, pollers, the queue's writer) per send completed, in µs; unlike the rate, it does not count the time the machine gave to others.</param>
 public sealed record QueueLoadResult(
-    int IngestSent, double IngestPerSecond, double IngestP99Ms,
+    int IngestSent, double IngestPerSecond, double IngestP99Ms, double IngestCpuPerMessageUs,
     double LatencyRate, int LatencySent, double P50Ms, double P95Ms, double P99Ms, double MaxMs, int Unreceived);
 
 /// <summary>
@@ -45,6 +46,9 @@ public sealed record BacklogComparison(
     /// same minutes, so a slow minute of the machine cancels out instead of deciding one side's median.
     /// </summary>
     public double IngestRatio => Statistics.Median(PairRatios);
+
+    /// <summary>The median of the per-pair ratios of CPU per ingested message, held / empty: the backlog's cost in work rather than in rate.</summary>
+    public double IngestCpuRatio => Statistics.Median([.. EmptyWindows.Zip(HeldWindows, (e, h) => h.IngestCpuPerMessageUs / e.IngestCpuPerMessageUs)]);
 }
 
 /// <summary>
@@ -136,7 +140,7 @@ public static class BacklogBenchmarks
     }
 
     public static string Describe(QueueLoadResult r) =>
-        $"ingest {r.IngestPerSecond:F0} msg/s ({r.IngestSent} sends, closed loop; p99 {r.IngestP99Ms:F0} ms); at {r.LatencyRate:F0} msg/s send → received p50 {r.P50Ms:F1} ms, p95 {r.P95Ms:F1} ms, p99 {r.P99Ms:F1} ms, max {r.MaxMs:F1} ms; {r.Unreceived} not received";
+        $"ingest {r.IngestPerSecond:F0} msg/s ({r.IngestSent} sends, closed loop; p99 {r.IngestP99Ms:F0} ms; {r.IngestCpuPerMessageUs:F1} µs CPU/msg); at {r.LatencyRate:F0} msg/s send → received p50 {r.P50Ms:F1} ms, p95 {r.P95Ms:F1} ms, p99 {r.P99Ms:F1} ms, max {r.MaxMs:F1} ms; {r.Unreceived} not received";
 
     /// <summary>
     /// Sends the backlog into <see cref="HeldGroup"/> (deduplication ids of build <paramref name="build"/>) and
@@ -198,6 +202,7 @@ public static class BacklogBenchmarks
         return new QueueLoadResult(
             windows.Sum(w => w.Result.IngestSent), Statistics.Median([.. windows.Select(w => w.Result.IngestPerSecond)]),
             Statistics.Median([.. windows.Select(w => w.Result.IngestP99Ms)]),
+            Statistics.Median([.. windows.Select(w => w.Result.IngestCpuPerMessageUs)]),
             windows[0].Result.LatencyRate, windows.Sum(w => w.Result.LatencySent),
             Statistics.Percentile(latencies, 50), Statistics.Percentile(latencies, 95), Statistics.Percentile(latencies, 99),
             latencies.Count > 0 ? latencies.Max() : double.NaN,
@@ -226,6 +231,7 @@ public static class BacklogBenchmarks
 
         // Ingest: as fast as the senders' sends complete.
         var ingestFrom = tracker.Claimed;
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var sendUntil = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
         var ingestClock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, settings.Senders).Select(_ => Task.Run(async () =>
@@ -238,6 +244,7 @@ public static class BacklogBenchmarks
         })));
         var ingestSeconds = ingestClock.Elapsed.TotalSeconds;
         var ingestTo = tracker.Claimed;
+        var ingestCpu = Environment.CpuUsage.TotalTime - cpuBefore;
         await tracker.DrainAsync(settings.Drain);
 
         // Latency: open loop at a fixed rate, measured from each send's scheduled start.
@@ -269,6 +276,7 @@ public static class BacklogBenchmarks
         var latency = tracker.LatenciesMs(latencyFrom, latencyTo);
         return (new QueueLoadResult(
             ingestTo - ingestFrom, (ingestTo - ingestFrom) / ingestSeconds, Statistics.Percentile(ingest, 99),
+            ingestCpu.TotalMicroseconds / Math.Max(1, ingestTo - ingestFrom),
             settings.LatencyRate, latencyTo - latencyFrom,
             Statistics.Percentile(latency, 50), Statistics.Percentile(latency, 95), Statistics.Percentile(latency, 99),
             latency.Count > 0 ? latency.Max() : double.NaN,

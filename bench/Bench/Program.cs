@@ -276,7 +276,9 @@ if (options.Runs("backlog"))
     Log($"backlog: empty queue, {backlog.Pairs} windows: {BacklogBenchmarks.Describe(comparison.Empty)}");
     Log($"backlog: behind the held group, {backlog.Pairs} windows: {BacklogBenchmarks.Describe(comparison.Held)}");
     Log($"backlog: ingest ratio {comparison.IngestRatio:F3} (the median pair); per pair {string.Join(", ", comparison.PairRatios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}");
+    Log($"backlog: CPU per ingested message held / empty {comparison.IngestCpuRatio:F3} (the median pair)");
     results["backlog_ingest_ratio"] = comparison.IngestRatio;
+    details["backlog_ingest_cpu_ratio"] = comparison.IngestCpuRatio;
     results["backlog_p99_ms"] = comparison.Held.P99Ms;
     results["backlog_empty_p99_ms"] = comparison.Empty.P99Ms;
     details["backlog_empty"] = comparison.Empty;
