@@ -117,11 +117,23 @@ public static class BacklogBenchmarks
                     else if (!heldSide && heldHead is not null)
                     {
                         var drained = await ReleaseBacklogAsync(queue, heldHead);
+                        if (drained.Messages != settings.Backlog - 1)
+                        {
+                            throw new InvalidOperationException($"releasing group '{HeldGroup}' drained {drained.Messages} messages, not the {settings.Backlog - 1} behind its head");
+                        }
+
                         heldHead = null;
                         log($"released group '{HeldGroup}': deleted its head and drained {drained.Messages} messages in {drained.Seconds:F1} s");
                     }
 
                     var window = await LoadAsync(queue, settings);
+                    if (window.Result.Unreceived > 0)
+                    {
+                        // Left behind, they would be received in the next window and taken for its own messages.
+                        throw new InvalidOperationException(
+                            $"the backlog step's window left {window.Result.Unreceived} messages unreceived after its {settings.Drain.TotalSeconds:F0} s drain: {Describe(window.Result)}");
+                    }
+
                     (heldSide ? heldWindows : emptyWindows).Add(window);
                     log($"pair {pair + 1}/{settings.Pairs}, {(heldSide ? "behind the held group" : "empty queue")}: {Describe(window.Result)}");
                 }
@@ -188,7 +200,12 @@ public static class BacklogBenchmarks
                 throw new InvalidOperationException($"the backlog step found a message of another group than '{HeldGroup}' while draining it: a window left messages behind");
             }
 
-            await queue.DeleteBatchAsync([.. messages.Select(m => m.ReceiptHandle)], CancellationToken.None);
+            var deleted = await queue.DeleteBatchAsync([.. messages.Select(m => m.ReceiptHandle)], CancellationToken.None);
+            if (deleted.Contains(false))
+            {
+                throw new InvalidOperationException($"the backlog step could not delete a drained message of group '{HeldGroup}'");
+            }
+
             drained += messages.Count;
         }
 

@@ -199,7 +199,11 @@ if (options.Runs("e2e") || options.Runs("e2e-theirs"))
         {
             // The comparison failed, not the run: every other figure stands, and the ratio is left out.
             details["serverless_offline_msgs_per_s"] = 0.0;
-            unmeasured["e2e_vs_serverless_offline_ratio"] = $"serverless-offline sustained no offered rate, down to {steps[^1].OfferedPerSecond:F0} msg/s";
+            if (results.ContainsKey("e2e_msgs_per_s"))
+            {
+                unmeasured["e2e_vs_serverless_offline_ratio"] = $"serverless-offline sustained no offered rate, down to {steps[^1].OfferedPerSecond:F0} msg/s";
+            }
+
             Log($"warning: serverless-offline sustained no offered rate, down to {steps[^1].OfferedPerSecond:F0} msg/s; e2e_vs_serverless_offline_ratio is left out");
         }
         else

@@ -79,7 +79,9 @@ public sealed partial class FunctionSettings
         retry.AttemptTimeout = Milliseconds(configuration, RetryAttemptTimeoutVariable, retry.AttemptTimeout, problems, minimum: 1);
         if (retry.MaxDelay < retry.BaseDelay)
         {
-            problems.Add(new(RetryMaxDelayVariable, $"must be at least {RetryBaseDelayVariable}"));
+            problems.Add(new(
+                RetryMaxDelayVariable,
+                $"must be at least {RetryBaseDelayVariable} (was {retry.MaxDelay.TotalMilliseconds:0} ms against {retry.BaseDelay.TotalMilliseconds:0} ms)"));
         }
 
         var metrics = EmbeddedMetricsSettings.Read(configuration, problems);

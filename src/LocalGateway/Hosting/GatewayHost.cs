@@ -33,6 +33,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private IFunctionHost? _function;
     private Task[] _pollers = [];
     private PipelineRecorder? _recorder;
+    private bool _started;
 
     private GatewayHost(GatewayOptions options)
     {
@@ -90,6 +91,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         try
         {
             await host.StartComponentsAsync(environment, functionLogs, configureLogging);
+            host._started = true;
             return host;
         }
         catch
@@ -195,9 +197,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
             // refused as every bad option is, named by where it was set.
             throw new InvalidOptionsException(
                 "function environment",
-                [.. ex.Problems.Select(p => p.Renamed(Options.FunctionEnvironment.ContainsKey(p.Name)
-                    ? $"--function-env {p.Name}"
-                    : $"{p.Name} (an environment variable the in-process function inherits; override it with --function-env)"))]);
+                [.. ex.Problems.Select(p => p.Renamed(FunctionVariableOrigin(p.Name, environment)))]);
         }
 
         var eventSource = new EventSourceOptions
@@ -325,13 +325,27 @@ public sealed partial class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// The last line of a stop, whether or not anything was in flight: the queue's counters as
+    /// How a refused function variable is named: <c>--function-env NAME</c> when it was set there (names match
+    /// without regard to case, as the function's configuration reads them), the variable with a note when the
+    /// function inherited it from the gateway's environment, else the variable as the function's default (a
+    /// rule between two variables can name one that nobody set).
+    /// </summary>
+    private string FunctionVariableOrigin(string name, Func<string, string?> environment) =>
+        Options.FunctionEnvironment.Keys.Any(key => string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            ? $"--function-env {name}"
+            : environment(name) is not null
+                ? $"{name} (an environment variable the in-process function inherits; override it with --function-env)"
+                : $"{name} (the function's default; set it with --function-env)";
+
+    /// <summary>
+    /// The last line of a stop of a gateway that started, whether or not anything was in flight: the queue's counters as
     /// <c>/_local/status</c> gives them, so the operator sees what waits for the next start. A queue that
     /// cannot say within 2 s (SQS unreachable) gets a line without them; the stop goes on either way.
     /// </summary>
     private async Task LogStoppedAsync(ILogger logger)
     {
-        if (_queue is null)
+        // A start that failed says why in one line of its own; a gateway that never ran has no stop to report.
+        if (!_started || _queue is null)
         {
             return;
         }

@@ -294,6 +294,18 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rule_between_two_function_variables_names_the_one_nobody_set_as_the_default()
+    {
+        var run = await RunAsync("--port", "0", "--function-env", "socketrelay_retry_base_delay_ms=5000");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            "Invalid option: SOCKETRELAY_RETRY_MAX_DELAY_MS (the function's default; set it with --function-env) must be at least SOCKETRELAY_RETRY_BASE_DELAY_MS (was 2000 ms against 5000 ms).",
+            Assert.Single(run.Errors));
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
     public async Task Localhost_is_resolved_and_bound_on_loopback()
     {
         await using var gateway = await GatewayHost.StartAsync(
