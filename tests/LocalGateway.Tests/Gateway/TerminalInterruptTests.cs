@@ -34,41 +34,18 @@ public sealed partial class TerminalInterruptTests : IDisposable
         var setsid = ChildProcessFunctionHost.SessionLauncher
             ?? throw new InvalidOperationException("util-linux's setsid is not on PATH (Debian: util-linux)");
         using var function = new ScriptedFunction("", sleepSeconds: 3);
-        var start = new ProcessStartInfo(setsid)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
+        using var gateway = GatewayProcess.Start(
+            setsid,
             // A shell's background job, or a CI runner, may have left SIGINT ignored, and an ignored signal stays
             // ignored across exec: env resets it, as a terminal's foreground job has it.
             "env", "--default-signal=INT",
-            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
-            Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll"),
-            "--port", "0", "--data-dir", _dataDir, "--pollers", "1", "--function-binary", function.Bootstrap,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var output = new StringBuilder();
-        using var gateway = new Process { StartInfo = start };
-        gateway.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        gateway.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        gateway.Start();
-        gateway.BeginOutputReadLine();
-        gateway.BeginErrorReadLine();
-        string Output() { lock (output) { return output.ToString(); } }
+            DotnetHost, GatewayDll, "--port", "0", "--data-dir", _dataDir, "--pollers", "1", "--function-binary", function.Bootstrap);
+        string Output() => gateway.Output;
 
         try
         {
             // setsid ran the gateway in its own process: it leads a new group, which the test can signal as a terminal does.
-            var url = await Eventually.ValueAsync(
-                () => WebSocketUrl().Match(Output()) is { Success: true } match ? new Uri(match.Value) : null,
-                TimeSpan.FromSeconds(60),
-                "the gateway's banner");
+            var url = await gateway.BannerUrlAsync();
             using var socket = new ClientWebSocket();
             await socket.ConnectAsync(url, CancellationToken.None);
             await socket.SendTextAsync("{\"MessageGroupId\": \"test\", \"data\": \"in flight at Ctrl+C\"}");
@@ -77,7 +54,7 @@ public sealed partial class TerminalInterruptTests : IDisposable
                 TimeSpan.FromSeconds(30),
                 "the Python function's first invocation");
 
-            using (var interrupt = Process.Start("kill", ["-INT", "--", $"-{gateway.Id}"]))
+            using (var interrupt = Process.Start("kill", ["-INT", "--", $"-{gateway.Process.Id}"]))
             {
                 await interrupt.WaitForExitAsync();
                 Assert.Equal(0, interrupt.ExitCode);
@@ -89,14 +66,11 @@ public sealed partial class TerminalInterruptTests : IDisposable
             }
 
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-            await gateway.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await gateway.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
-            if (!gateway.HasExited)
-            {
-                gateway.Kill(entireProcessTree: true);
-            }
+            gateway.Stop();
         }
 
         // The function was three seconds into the batch when the interrupt came: it was not interrupted with the
@@ -104,7 +78,7 @@ public sealed partial class TerminalInterruptTests : IDisposable
         using var queue = SqliteFifoQueue.Open(new SqliteQueueOptions { DataDirectory = _dataDir }, TimeProvider.System);
         var stats = await queue.GetStatsAsync(CancellationToken.None);
         Assert.True((stats.Accepted, stats.Completed) == (1L, 1L), $"accepted {stats.Accepted}, completed {stats.Completed}:\n{Output()}");
-        Assert.True(gateway.ExitCode == 0, $"exit code {gateway.ExitCode}:\n{Output()}");
+        Assert.True(gateway.Process.ExitCode == 0, $"exit code {gateway.Process.ExitCode}:\n{Output()}");
         Assert.DoesNotContain("KeyboardInterrupt", Output(), StringComparison.Ordinal);
         Assert.Contains("Stopped: accepted 1, completed 1, queue depth 0, in flight 0, dead letters 0", Output(), StringComparison.Ordinal);
     }
@@ -112,32 +86,12 @@ public sealed partial class TerminalInterruptTests : IDisposable
     [Fact]
     public async Task SIGTERM_to_an_idle_gateway_stops_it_with_exit_code_0_and_a_last_line_of_the_queues_counters()
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll"), "--port", "0", "--data-dir", _dataDir, "--pollers", "1" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var output = new StringBuilder();
-        using var gateway = new Process { StartInfo = start };
-        gateway.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        gateway.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        gateway.Start();
-        gateway.BeginOutputReadLine();
-        gateway.BeginErrorReadLine();
-        string Output() { lock (output) { return output.ToString(); } }
+        using var gateway = GatewayProcess.Start(DotnetHost, GatewayDll, "--port", "0", "--data-dir", _dataDir, "--pollers", "1");
+        string Output() => gateway.Output;
 
         try
         {
-            var url = await Eventually.ValueAsync(
-                () => WebSocketUrl().Match(Output()) is { Success: true } match ? new Uri(match.Value) : null,
-                TimeSpan.FromSeconds(60),
-                "the gateway's banner");
+            var url = await gateway.BannerUrlAsync();
             using (var socket = new ClientWebSocket())
             {
                 await socket.ConnectAsync(url, CancellationToken.None);
@@ -153,27 +107,95 @@ public sealed partial class TerminalInterruptTests : IDisposable
             await Eventually.ReadUntilAsync(
                 () => http.GetStringAsync(status), json => json.Contains("\"completed\":1", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the message's delete");
 
-            using (var terminate = Process.Start("kill", ["-TERM", gateway.Id.ToString(CultureInfo.InvariantCulture)]))
+            using (var terminate = Process.Start("kill", ["-TERM", gateway.Process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await terminate.WaitForExitAsync();
                 Assert.Equal(0, terminate.ExitCode);
             }
 
-            await gateway.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await gateway.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
-            if (!gateway.HasExited)
-            {
-                gateway.Kill(entireProcessTree: true);
-            }
+            gateway.Stop();
         }
 
-        Assert.True(gateway.ExitCode == 0, $"exit code {gateway.ExitCode}:\n{Output()}");
+        Assert.True(gateway.Process.ExitCode == 0, $"exit code {gateway.Process.ExitCode}:\n{Output()}");
         var lines = Output().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.True(
             lines[^1].EndsWith("Stopped: accepted 1, completed 1, queue depth 0, in flight 0, dead letters 0 (the counters of /_local/status)", StringComparison.Ordinal),
             $"the last line:\n{Output()}");
+    }
+
+    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    private static string GatewayDll => Path.Combine(AppContext.BaseDirectory, "SocketRelay.LocalGateway.dll");
+
+    /// <summary>The gateway executable (or a launcher of it) as a child process, its standard output and error read into one text.</summary>
+    private sealed class GatewayProcess : IDisposable
+    {
+        private readonly StringBuilder _output = new();
+
+        private GatewayProcess(Process process) => Process = process;
+
+        public Process Process { get; }
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public static GatewayProcess Start(string fileName, params string[] arguments)
+        {
+            var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var gateway = new GatewayProcess(new Process { StartInfo = start });
+            gateway.Process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+            gateway.Process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+            gateway.Process.Start();
+            gateway.Process.BeginOutputReadLine();
+            gateway.Process.BeginErrorReadLine();
+            return gateway;
+        }
+
+        /// <summary>The WebSocket URL the banner prints, once it has.</summary>
+        public Task<Uri> BannerUrlAsync() => Eventually.ValueAsync(
+            () => WebSocketUrl().Match(Output) is { Success: true } match ? new Uri(match.Value) : null,
+            TimeSpan.FromSeconds(60),
+            "the gateway's banner");
+
+        /// <summary>Kills the process and its children if the test left them running.</summary>
+        public void Stop()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            Process.Dispose();
+        }
+
+        private void Append(string? line)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
     }
 
     [GeneratedRegex(@"ws://127\.0\.0\.1:\d+")]
