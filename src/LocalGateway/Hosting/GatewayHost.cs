@@ -77,8 +77,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     public Task Stopped => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
     /// <exception cref="InvalidOptionsException">The options are invalid, or the in-process function refused its environment
-    /// as it started; it lists every problem by switch (<c>--function-env NAME</c> for a function variable set there, else the
-    /// inherited variable's name).</exception>
+    /// as it started; it lists every problem by switch (a function variable as <see cref="FunctionVariableOrigin"/> names it).</exception>
     /// <exception cref="GatewayStartException">A part could not start (port in use, unknown host, locked or unusable data directory,
     /// missing, non-executable or directory function binary); the message says which option or variable to change.</exception>
     public static async Task<GatewayHost> StartAsync(
