@@ -11,6 +11,8 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SocketRelay.Bench;
 
+LoadGenerator.UseInlineSocketCompletions();
+
 // The ceiling's server: the driver re-run as a bare Kestrel WebSocket echo (see EchoServer).
 if (args is [EchoServer.Switch, "--port", var echoPort])
 {

@@ -69,7 +69,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var driver = Path.Combine(AppContext.BaseDirectory, "SocketRelay.Bench.dll");
         var start = new ProcessStartInfo("dotnet", $"\"{driver}\" {EchoServer.Switch} --port {port}") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // The socket completion mode the gateway sets for itself (ADR-034), so the ceiling is not lower for want of it.
-        start.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
+        start.Environment[LoadGenerator.InlineSocketCompletions] = "1";
         var server = Launch("kestrel-echo", start, new Uri($"ws://127.0.0.1:{port}/"), null, null);
         await server.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
         return server;

@@ -8,6 +8,7 @@ using SocketRelay.Bench.Profile;
 //   load URL RATE SECONDS WARMUP READY_FILE   offer RATE msg/s over 1,000 connections; READY_FILE appears when warm-up ends
 //   cpu MESSAGES HZ                           read `perf script` from stdin: CPU per hop, in µs per message
 //   allocations NETTRACE MESSAGES             allocation samples (GCAllocationTick) per hop, in bytes per message
+LoadGenerator.UseInlineSocketCompletions();
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
 {
