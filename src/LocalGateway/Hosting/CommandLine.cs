@@ -99,30 +99,33 @@ public static class CommandLine
 
     /// <summary>
     /// What is wrong with the shape of the command line, one line each: an argument that is not a
-    /// known switch (with what follows it, up to the next switch), a switch without its value, or a
-    /// switch given twice (only <c>--function-env</c> repeats, each variable once; otherwise the last
-    /// value would win unseen).
+    /// known switch (named alone, with the switch it is a typing slip of, if one is; the values that
+    /// follow it, up to the next switch, are its own and not reported again), a switch without its
+    /// value, or a switch given more than once (one line however often; only <c>--function-env</c>
+    /// repeats, each variable once; otherwise the last value would win unseen).
     /// </summary>
     public static IEnumerable<string> Problems(IReadOnlyList<string> args)
     {
         var given = new HashSet<string>(StringComparer.Ordinal);
+        var repeated = new HashSet<string>(StringComparer.Ordinal);
         var variables = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i].Split('=', 2)[0];
             if (!Switches.Contains(name))
             {
-                var unknown = new List<string> { args[i] };
                 while (i + 1 < args.Count && !args[i + 1].StartsWith('-'))
                 {
-                    unknown.Add(args[++i]);
+                    i++;
                 }
 
-                yield return $"Unknown option '{string.Join(' ', unknown)}': run with --help to list the options.";
+                yield return ClosestSwitch(name) is { } meant
+                    ? $"Unknown option '{name}': did you mean {meant}? Run with --help to list the options."
+                    : $"Unknown option '{name}': run with --help to list the options.";
                 continue;
             }
 
-            if (name != FunctionEnvironmentSwitch && !given.Add(name))
+            if (name != FunctionEnvironmentSwitch && !given.Add(name) && repeated.Add(name))
             {
                 yield return $"Option {name} is given more than once: give it once (only {FunctionEnvironmentSwitch} repeats).";
             }
@@ -150,6 +153,54 @@ public static class CommandLine
                 yield return $"Option {name} sets {variable.Name} more than once: give each variable once.";
             }
         }
+    }
+
+    /// <summary>
+    /// The switch <paramref name="name"/> is a slip of: the one nearest to it, ignoring case, if it is
+    /// within two edits (a letter left out, added, changed, or two swapped count as one) and no other
+    /// switch is as near; otherwise null.
+    /// </summary>
+    internal static string? ClosestSwitch(string name)
+    {
+        if (!name.StartsWith("--", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var typed = name.ToLowerInvariant();
+        var nearest = Switches.Select(s => (Switch: s, Distance: EditDistance(typed, s))).Where(c => c.Distance <= 2)
+            .GroupBy(c => c.Distance).OrderBy(g => g.Key).FirstOrDefault()?.ToList();
+        return nearest is [var only] ? only.Switch : null;
+    }
+
+    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 
     public static string Help()

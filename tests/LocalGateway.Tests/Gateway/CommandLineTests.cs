@@ -45,6 +45,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--sqs-queue-url https://sqs.us-east-1.amazonaws.com/1/q.fifo", "--sqs-queue-url applies only with --queue sqs", 2)]
     [InlineData("--sqs-service-url http://127.0.0.1:5000", "--sqs-service-url applies only with --queue sqs", 2)]
     [InlineData("--port 9000 --pollers 2 --port=9001", "--port is given more than once", 2)]
+    [InlineData("--port 9000 --port 9001 --port 9002", "--port is given more than once", 2)]
+    [InlineData("--prot 9000", "Unknown option '--prot': did you mean --port?", 2)]
     [InlineData("--function-env AB=1 --function-env=AB=2", "--function-env sets AB more than once", 2)]
     [InlineData("--port 27040 --pollers 3 --runtime-api-port 27039", "--port 27040 is among them", 2)]
     [InlineData("--fault-rate often", "--fault-rate", 2)]
