@@ -77,10 +77,10 @@ try
 }
 catch (InvalidOptionsException ex)
 {
-    // The in-process function's settings, checked as it starts: bad options too.
+    // The in-process function's settings, checked as it starts: bad options too, named by where they were set.
     foreach (var problem in ex.Problems)
     {
-        await Console.Error.WriteLineAsync($"Invalid option: {problem}.");
+        await Console.Error.WriteLineAsync($"Invalid option: {OptionOrigin.Describe((IConfigurationRoot)configuration, problem, Environment.GetEnvironmentVariables())}.");
     }
 
     return 2;

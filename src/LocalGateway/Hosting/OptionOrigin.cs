@@ -12,6 +12,8 @@ namespace SocketRelay.LocalGateway.Hosting;
 /// </summary>
 public static class OptionOrigin
 {
+    private const string FunctionVariablePrefix = "--function-env ";
+
     /// <summary>
     /// The problem as its user should read it: <paramref name="problem"/> unchanged when its setting (named by a
     /// switch such as <c>--port</c>, or a variable such as <c>Gateway__Prot</c>) came from the command line or is
@@ -28,17 +30,25 @@ public static class OptionOrigin
         ArgumentNullException.ThrowIfNull(environment);
         var variablePrefix = GatewayOptions.SectionName + "__";
         var isSwitch = CommandLine.SwitchMappings.TryGetValue(problem.Name, out var mapped);
+        if (!isSwitch && problem.Name.StartsWith(FunctionVariablePrefix, StringComparison.Ordinal))
+        {
+            // A function variable the in-process function refused, named --function-env NAME: set on the command
+            // line, as Gateway__FunctionEnvironment__NAME or under "FunctionEnvironment" in appsettings.json.
+            isSwitch = true;
+            mapped = ConfigurationPath.Combine(GatewayOptions.SectionName, nameof(GatewayOptions.FunctionEnvironment), problem.Name[FunctionVariablePrefix.Length..]);
+        }
+
         string? key = isSwitch ? mapped
             : problem.Name.StartsWith(variablePrefix, StringComparison.Ordinal) ? problem.Name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
             : null;
         var provider = key is null ? null : configuration.Providers.Reverse().FirstOrDefault(p => p.TryGet(key, out _));
-        var setting = key is null ? "" : ConfigurationPath.GetSectionKey(key);
+        var setting = key is null ? "" : key[(GatewayOptions.SectionName.Length + 1)..];
         switch (provider)
         {
             case EnvironmentVariablesConfigurationProvider:
                 var variable = environment.Keys.OfType<string>()
                     .FirstOrDefault(k => string.Equals(k.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal), key, StringComparison.OrdinalIgnoreCase))
-                    ?? CommandLine.VariableFor(setting);
+                    ?? $"{variablePrefix}{setting.Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal)}";
                 return isSwitch ? $"{problem} (set by the environment variable {variable})" : new Application.Configuration.OptionProblem(variable, problem.Problem).ToString();
             case FileConfigurationProvider file:
                 return isSwitch

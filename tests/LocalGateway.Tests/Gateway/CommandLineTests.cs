@@ -296,6 +296,18 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_function_env_value_set_by_a_gateway_variable_is_refused_naming_that_variable()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["Gateway__FunctionEnvironment__SOCKETRELAY_RETRY_MAX_ATTEMPTS"] = "-3" }, "--port", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            "Invalid option: --function-env SOCKETRELAY_RETRY_MAX_ATTEMPTS must be a whole number of at least 0 (was '-3') (set by the environment variable Gateway__FunctionEnvironment__SOCKETRELAY_RETRY_MAX_ATTEMPTS).",
+            Assert.Single(run.Errors));
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
     public async Task A_rule_between_two_function_variables_names_the_one_nobody_set_as_the_default()
     {
         var run = await RunAsync("--port", "0", "--function-env", "socketrelay_retry_base_delay_ms=5000");

@@ -38,6 +38,25 @@ public sealed class OptionOriginTests : IDisposable
     }
 
     [Fact]
+    public void A_function_variable_is_named_where_it_was_set_unless_the_command_line_set_it()
+    {
+        var file = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(file, """{ "Gateway": { "FunctionEnvironment": { "SOCKETRELAY_RETRY_MAX_ATTEMPTS": "-3", "SOCKETRELAY_DEADLINE_MARGIN_MS": "abc" } } }""");
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(file)
+            .AddCommandLine([.. CommandLine.ToConfigurationArguments(["--function-env", "SOCKETRELAY_DEADLINE_MARGIN_MS=x"])], CommandLine.SwitchMappings)
+            .Build();
+        var noVariables = new Hashtable();
+
+        Assert.Equal(
+            "--function-env SOCKETRELAY_RETRY_MAX_ATTEMPTS must be at least 0 (set in appsettings.json as \"FunctionEnvironment:SOCKETRELAY_RETRY_MAX_ATTEMPTS\" in section \"Gateway\")",
+            OptionOrigin.Describe(configuration, new("--function-env SOCKETRELAY_RETRY_MAX_ATTEMPTS", "must be at least 0"), noVariables));
+        Assert.Equal(
+            "--function-env SOCKETRELAY_DEADLINE_MARGIN_MS must be a whole number",
+            OptionOrigin.Describe(configuration, new("--function-env SOCKETRELAY_DEADLINE_MARGIN_MS", "must be a whole number"), noVariables));
+    }
+
+    [Fact]
     public void A_variable_is_named_as_it_was_spelt()
     {
         var configuration = new ConfigurationBuilder()
