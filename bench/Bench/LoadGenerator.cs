@@ -33,6 +33,8 @@ public sealed class LoadGenerator : IAsyncDisposable
     public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     private long _nextId;
+    private long _answered;
+    private long _lastReplyAt;
     private Step? _step;
 
     /// <summary>
@@ -113,6 +115,36 @@ public sealed class LoadGenerator : IAsyncDisposable
         return step.Result(rate);
     }
 
+    /// <summary>Messages sent so far, by any step, and not answered yet.</summary>
+    public long Unanswered => Math.Max(0, Volatile.Read(ref _nextId) - Volatile.Read(ref _answered));
+
+    /// <summary>
+    /// Waits until every message sent so far, by any step, has been answered, so that the next step starts
+    /// on an idle server: after an overloaded step the server may still hold thousands of its messages (in
+    /// its queue, in socket buffers, in this generator's outboxes), and a step that starts behind them is
+    /// judged on the last step's load. Gives up, returning the number still unanswered, when no reply has
+    /// arrived for <paramref name="quiet"/> (a server that lost messages) or after <paramref name="timeout"/>.
+    /// </summary>
+    /// <returns>0 when every message was answered; otherwise how many were not.</returns>
+    public async Task<long> WaitUntilAnsweredAsync(TimeSpan quiet, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var quietTicks = (long)(quiet.TotalSeconds * Stopwatch.Frequency);
+        var waitingSince = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var unanswered = Unanswered;
+            var now = Stopwatch.GetTimestamp();
+            var lastReply = Math.Max(Volatile.Read(ref _lastReplyAt), waitingSince);
+            if (unanswered == 0 || now >= until || now - lastReply >= quietTicks)
+            {
+                return unanswered;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
@@ -122,6 +154,8 @@ public sealed class LoadGenerator : IAsyncDisposable
 
     private void OnReply(long id, long receivedAt)
     {
+        Interlocked.Increment(ref _answered);
+        Volatile.Write(ref _lastReplyAt, receivedAt);
         var step = Volatile.Read(ref _step);
         if (step is null || id < step.FirstId || id >= step.FirstId + step.Total)
         {

@@ -38,8 +38,8 @@ public static class ResultTable
     /// <summary>
     /// The table's Markdown: a row for each figure in <paramref name="results"/>, and an "n/a" row for
     /// each in <paramref name="unmeasured"/> (a figure whose step ran but could not measure it; the
-    /// reason is in the run's log and in the results file's <c>unmeasured</c>). Figures of steps that
-    /// did not run (<c>--only</c>) have no row.
+    /// reason is in the run's log and in the results file's <c>unmeasured</c>) and for each that is NaN
+    /// (a percentile of no answered message). Figures of steps that did not run (<c>--only</c>) have no row.
     /// </summary>
     public static string Render(IReadOnlyDictionary<string, double> results, IReadOnlyDictionary<string, string>? unmeasured = null)
     {
@@ -49,13 +49,13 @@ public static class ResultTable
         text.AppendLine(CultureInfo.InvariantCulture, $"|{new string('-', 40)}|{new string('-', 14)}|{new string('-', 28)}|-----|");
         foreach (var (key, unit, goal, met) in Rows)
         {
-            if (results.TryGetValue(key, out var value))
+            if (results.TryGetValue(key, out var value) && !double.IsNaN(value))
             {
                 var shown = (value >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.###", CultureInfo.InvariantCulture)) + (unit.Length > 0 ? " " + unit : "");
                 var verdict = met is null ? "" : met(value, results) ? "yes" : "NO";
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {key,-38} | {shown,12} | {goal,-26} | {verdict,-3} |");
             }
-            else if (unmeasured is not null && unmeasured.ContainsKey(key))
+            else if (results.ContainsKey(key) || (unmeasured is not null && unmeasured.ContainsKey(key)))
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {key,-38} | {"n/a",12} | {goal,-26} | {"n/a",-3} |");
             }
