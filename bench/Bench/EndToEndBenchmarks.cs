@@ -134,7 +134,7 @@ public static class EndToEndBenchmarks
         var unanswered = await load.WaitUntilAnsweredAsync(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), CancellationToken.None);
         if (unanswered > 0)
         {
-            log($"{server.Name}: {unanswered} messages of earlier steps still unanswered; the next step starts anyway");
+            log($"{server.Name}: {unanswered} messages of earlier steps still unanswered (lost, or later than a minute); the next steps do not wait for them");
         }
         else if (left > 0)
         {

@@ -34,6 +34,7 @@ public sealed class LoadGenerator : IAsyncDisposable
 
     private long _nextId;
     private long _answered;
+    private long _abandoned;
     private long _lastReplyAt;
     private Step? _step;
 
@@ -115,17 +116,18 @@ public sealed class LoadGenerator : IAsyncDisposable
         return step.Result(rate);
     }
 
-    /// <summary>Messages sent so far, by any step, and not answered yet.</summary>
-    public long Unanswered => Math.Max(0, Volatile.Read(ref _nextId) - Volatile.Read(ref _answered));
+    /// <summary>Messages sent so far, by any step, not answered yet and not given up on by <see cref="WaitUntilAnsweredAsync"/>.</summary>
+    public long Unanswered => Math.Max(0, Volatile.Read(ref _nextId) - Volatile.Read(ref _answered) - Volatile.Read(ref _abandoned));
 
     /// <summary>
     /// Waits until every message sent so far, by any step, has been answered, so that the next step starts
     /// on an idle server: after an overloaded step the server may still hold thousands of its messages (in
     /// its queue, in socket buffers, in this generator's outboxes), and a step that starts behind them is
     /// judged on the last step's load. Gives up, returning the number still unanswered, when no reply has
-    /// arrived for <paramref name="quiet"/> (a server that lost messages) or after <paramref name="timeout"/>.
+    /// arrived for <paramref name="quiet"/> (a server that lost messages) or after <paramref name="timeout"/>;
+    /// later waits do not wait for those again.
     /// </summary>
-    /// <returns>0 when every message was answered; otherwise how many were not.</returns>
+    /// <returns>0 when every message was answered; otherwise how many were not, and are given up on.</returns>
     public async Task<long> WaitUntilAnsweredAsync(TimeSpan quiet, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var until = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -138,6 +140,7 @@ public sealed class LoadGenerator : IAsyncDisposable
             var lastReply = Math.Max(Volatile.Read(ref _lastReplyAt), waitingSince);
             if (unanswered == 0 || now >= until || now - lastReply >= quietTicks)
             {
+                Interlocked.Add(ref _abandoned, unanswered);
                 return unanswered;
             }
 
