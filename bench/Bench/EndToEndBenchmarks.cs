@@ -141,7 +141,10 @@ public static class EndToEndBenchmarks
             log($"{server.Name}: {left} messages still unanswered after the step's drain, answered {waiting.Elapsed.TotalSeconds:F1} s later");
         }
 
-        await server.WaitForDrainedAsync(http, TimeSpan.FromSeconds(60));
+        if (!await server.WaitForDrainedAsync(http, TimeSpan.FromSeconds(60)))
+        {
+            log($"{server.Name}: its queue still held messages a minute after the step; the next step starts anyway");
+        }
     }
 
     /// <summary>

@@ -32,9 +32,9 @@ public sealed class LoadGenerator : IAsyncDisposable
     /// <summary>The environment variable that selects .NET's inline socket completions on Linux.</summary>
     public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
+    private readonly List<Step> _steps = [];
     private long _nextId;
-    private long _answered;
-    private long _abandoned;
+    private long _waitedFrom;
     private long _lastReplyAt;
     private Step? _step;
 
@@ -86,6 +86,11 @@ public sealed class LoadGenerator : IAsyncDisposable
     {
         var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
         var step = new Step(Interlocked.Add(ref _nextId, total) - total, total);
+        lock (_steps)
+        {
+            _steps.Add(step);
+        }
+
         Volatile.Write(ref _step, step);
         var ticksPerMessage = Stopwatch.Frequency / rate;
         step.Start = Stopwatch.GetTimestamp();
@@ -116,8 +121,21 @@ public sealed class LoadGenerator : IAsyncDisposable
         return step.Result(rate);
     }
 
-    /// <summary>Messages sent so far, by any step, not answered yet and not given up on by <see cref="WaitUntilAnsweredAsync"/>.</summary>
-    public long Unanswered => Math.Max(0, Volatile.Read(ref _nextId) - Volatile.Read(ref _answered) - Volatile.Read(ref _abandoned));
+    /// <summary>
+    /// Messages sent so far, by any step, not answered yet and not given up on by <see cref="WaitUntilAnsweredAsync"/>;
+    /// each message counts once, however many replies it gets.
+    /// </summary>
+    public long Unanswered
+    {
+        get
+        {
+            var from = Volatile.Read(ref _waitedFrom);
+            lock (_steps)
+            {
+                return _steps.Where(s => s.FirstId >= from).Sum(s => (long)(s.Total - Volatile.Read(ref s.ReceivedCount)));
+            }
+        }
+    }
 
     /// <summary>
     /// Waits until every message sent so far, by any step, has been answered, so that the next step starts
@@ -140,7 +158,8 @@ public sealed class LoadGenerator : IAsyncDisposable
             var lastReply = Math.Max(Volatile.Read(ref _lastReplyAt), waitingSince);
             if (unanswered == 0 || now >= until || now - lastReply >= quietTicks)
             {
-                Interlocked.Add(ref _abandoned, unanswered);
+                // Called between steps: every message sent so far belongs to a finished step.
+                Volatile.Write(ref _waitedFrom, Volatile.Read(ref _nextId));
                 return unanswered;
             }
 
@@ -157,20 +176,37 @@ public sealed class LoadGenerator : IAsyncDisposable
 
     private void OnReply(long id, long receivedAt)
     {
-        Interlocked.Increment(ref _answered);
         Volatile.Write(ref _lastReplyAt, receivedAt);
         var step = Volatile.Read(ref _step);
         if (step is null || id < step.FirstId || id >= step.FirstId + step.Total)
         {
-            return; // a late reply to an earlier step
+            step = EarlierStep(id); // a late reply to an earlier step: counted as answered, its step's figures are final
+        }
+
+        if (step is null)
+        {
+            return;
         }
 
         var k = (int)(id - step.FirstId);
-        if (Interlocked.Exchange(ref step.Received[k], 1) == 0)
+        if (Volatile.Read(ref step.Received[k]) == 0)
         {
+            // The latency is written before the message counts as received (Exchange is a full fence), so a
+            // result read at the same time never sees a received message without its latency.
             step.LatencyTicks[k] = receivedAt - step.ScheduledAt[k];
-            Interlocked.Increment(ref step.ReceivedCount);
-            InterlockedMax(ref step.LastReceivedAt, receivedAt);
+            if (Interlocked.Exchange(ref step.Received[k], 1) == 0)
+            {
+                Interlocked.Increment(ref step.ReceivedCount);
+                InterlockedMax(ref step.LastReceivedAt, receivedAt);
+            }
+        }
+    }
+
+    private Step? EarlierStep(long id)
+    {
+        lock (_steps)
+        {
+            return _steps.FindLast(s => id >= s.FirstId && id < s.FirstId + s.Total);
         }
     }
 

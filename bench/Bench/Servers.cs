@@ -101,13 +101,17 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Waits until the gateway's queue holds nothing visible or in flight (after a step it could not keep up with).</summary>
-    public async Task WaitForDrainedAsync(HttpClient http, TimeSpan timeout)
+    /// <summary>
+    /// Waits until the gateway's queue holds nothing visible or in flight (after a step it could not keep up with).
+    /// A server without a status URL gets a second instead.
+    /// </summary>
+    /// <returns>False when the queue still held messages after <paramref name="timeout"/>.</returns>
+    public async Task<bool> WaitForDrainedAsync(HttpClient http, TimeSpan timeout)
     {
         if (StatusUrl is null)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
-            return;
+            return true;
         }
 
         var until = DateTime.UtcNow + timeout;
@@ -116,11 +120,13 @@ public sealed class ServerProcess : IAsyncDisposable
             using var status = JsonDocument.Parse(await http.GetStringAsync(StatusUrl));
             if (status.RootElement.GetProperty("queueDepth").GetInt64() == 0 && status.RootElement.GetProperty("inFlight").GetInt64() == 0)
             {
-                return;
+                return true;
             }
 
             await Task.Delay(200);
         }
+
+        return false;
     }
 
     /// <summary>User + system CPU time the server process has used so far (Linux: utime + stime of <c>/proc/&lt;pid&gt;/stat</c>).</summary>

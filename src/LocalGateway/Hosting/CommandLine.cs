@@ -108,15 +108,22 @@ public static class CommandLine
     {
         var given = new HashSet<string>(StringComparer.Ordinal);
         var repeated = new HashSet<string>(StringComparer.Ordinal);
+        var unknowns = new HashSet<string>(StringComparer.Ordinal);
         var variables = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i].Split('=', 2)[0];
             if (!Switches.Contains(name))
             {
-                while (i + 1 < args.Count && !args[i + 1].StartsWith('-'))
+                // Its values run up to the next switch; a value may start with '-' (a negative number), a switch with '--'.
+                while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) && !WantsHelp([args[i + 1]]))
                 {
                     i++;
+                }
+
+                if (!unknowns.Add(name))
+                {
+                    continue;
                 }
 
                 yield return ClosestSwitch(name) is { } meant

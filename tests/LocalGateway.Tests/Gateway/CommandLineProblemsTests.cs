@@ -30,6 +30,17 @@ public sealed class CommandLineProblemsTests
         }
     }
 
+    [Theory]
+    [InlineData("--prot -5")]
+    [InlineData("--prot 1 --prot 2")]
+    [InlineData("--prot=1 --prot 2 3")]
+    public void A_mistyped_switch_is_one_problem_whatever_its_values_and_however_often(string arguments)
+    {
+        var problem = Assert.Single(CommandLine.Problems(arguments.Split(' ')));
+
+        Assert.Equal("Unknown option '--prot': did you mean --port? Run with --help to list the options.", problem);
+    }
+
     [Fact]
     public void A_switch_given_three_times_is_one_problem()
     {
