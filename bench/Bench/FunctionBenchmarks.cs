@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Lambda;
 
 namespace SocketRelay.Bench;
@@ -73,7 +74,7 @@ public static class FunctionBenchmarks
         start.Environment["AWS_SECRET_ACCESS_KEY"] = "bench-secret";
         start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = "socketrelay-bench";
         start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256";
-        start.Environment.Remove(LoadGenerator.InlineSocketCompletions); // the driver's own setting; Lambda does not set it
+        start.Environment.Remove(SocketCompletions.Variable); // the driver's own setting; Lambda does not set it
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command.FileName}");
 
         // The function logs one JSON line per batch at Information (its default, as deployed): drain it.

@@ -29,29 +29,11 @@ public sealed class LoadGenerator : IAsyncDisposable
 {
     private readonly List<Connection> _connections = [];
     private readonly CancellationTokenSource _stopping = new();
-    /// <summary>The environment variable that selects .NET's inline socket completions on Linux.</summary>
-    public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     private readonly List<Step> _steps = [];
     private long _nextId;
     private long _waitedFrom;
     private long _lastReplyAt;
     private Step? _step;
-
-    /// <summary>
-    /// Runs this process's socket completions on the socket engine's threads, as the gateway runs its own
-    /// (ADR-034), so the generator takes less of the cores it shares with what it measures (ADR-040).
-    /// Call first thing in <c>Main</c>: .NET reads <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c> once,
-    /// when the process creates its first socket. A value set by the caller wins. Child processes inherit
-    /// it: the gateway and the echo set the same for themselves, and the function benchmarks remove it.
-    /// </summary>
-    public static void UseInlineSocketCompletions()
-    {
-        if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
-        {
-            Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
-        }
-    }
 
     public static async Task<LoadGenerator> ConnectAsync(Uri url, int connections, CancellationToken cancellationToken)
     {

@@ -10,8 +10,11 @@ using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SocketRelay.Bench;
+using SocketRelay.LocalGateway.Hosting;
 
-LoadGenerator.UseInlineSocketCompletions();
+// The generator's socket completions run inline, as the gateway's do (ADR-040); the function benchmarks remove
+// the variable their children would inherit.
+SocketCompletions.UseInline();
 
 // The ceiling's server: the driver re-run as a bare Kestrel WebSocket echo (see EchoServer).
 if (args is [EchoServer.Switch, "--port", var echoPort])

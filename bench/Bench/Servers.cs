@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using SocketRelay.LocalGateway.Hosting;
 
 namespace SocketRelay.Bench;
 
@@ -69,7 +70,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var driver = Path.Combine(AppContext.BaseDirectory, "SocketRelay.Bench.dll");
         var start = new ProcessStartInfo("dotnet", $"\"{driver}\" {EchoServer.Switch} --port {port}") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // The socket completion mode the gateway sets for itself (ADR-034), so the ceiling is not lower for want of it.
-        start.Environment[LoadGenerator.InlineSocketCompletions] = "1";
+        start.Environment[SocketCompletions.Variable] = "1";
         var server = Launch("kestrel-echo", start, new Uri($"ws://127.0.0.1:{port}/"), null, null);
         await server.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
         return server;

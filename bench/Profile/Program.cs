@@ -3,12 +3,13 @@ using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 using SocketRelay.Bench;
 using SocketRelay.Bench.Profile;
+using SocketRelay.LocalGateway.Hosting;
 
 // Run by bench/profile: see bench/README.md ("Where the time goes, per hop").
 //   load URL RATE SECONDS WARMUP READY_FILE   offer RATE msg/s over 1,000 connections; READY_FILE appears when warm-up ends
 //   cpu MESSAGES HZ                           read `perf script` from stdin: CPU per hop, in µs per message
 //   allocations NETTRACE MESSAGES             allocation samples (GCAllocationTick) per hop, in bytes per message
-LoadGenerator.UseInlineSocketCompletions();
+SocketCompletions.UseInline(); // as bench/run's driver (ADR-040)
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
 {

@@ -10,11 +10,7 @@ using SocketRelay.LocalGateway.Queue;
 // (ADR-034). Safe because nothing that runs there waits on a slow device: the function's log lines go
 // through a queue (QueuedLineWriter, below), and the gateway's own through the console logger's, which drops
 // rather than waits. Read once, when the first socket is created; a value set by the caller wins.
-const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
-{
-    Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
-}
+SocketCompletions.UseInline();
 
 if (CommandLine.WantsHelp(args))
 {
