@@ -103,6 +103,12 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private async Task StartComponentsAsync(Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
         var address = await ResolveHostAsync(Options.Host);
+        if (Options.FunctionBinary is { } binaryToCheck)
+        {
+            // Before the data directory is created: a start refused for its binary leaves nothing behind.
+            CheckFunctionBinary(binaryToCheck);
+        }
+
         try
         {
             _queue = GatewayQueue.Open(Options);
@@ -187,6 +193,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         }
         catch (Exception ex) when (ex is FileNotFoundException or UnauthorizedAccessException)
         {
+            // Checked before the queue opened (CheckFunctionBinary); this is a binary removed or changed since.
             throw new GatewayStartException(ex.Message, ex);
         }
         catch (InvalidOptionsException ex)
@@ -240,6 +247,19 @@ public sealed partial class GatewayHost : IAsyncDisposable
         catch (SocketException)
         {
             return true;
+        }
+    }
+
+    /// <exception cref="GatewayStartException">The binary is missing, a directory or not executable.</exception>
+    private static void CheckFunctionBinary(string binary)
+    {
+        try
+        {
+            ChildProcessFunctionHost.CheckBinary(binary);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or UnauthorizedAccessException)
+        {
+            throw new GatewayStartException(ex.Message, ex);
         }
     }
 

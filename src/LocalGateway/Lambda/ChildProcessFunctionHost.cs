@@ -73,6 +73,22 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         string binary, LocalRuntimeApi runtime, IReadOnlyDictionary<string, string?> environment, TextWriter logOutput, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(runtime);
+        var path = CheckBinary(binary);
+        var host = new ChildProcessFunctionHost(path, environment, runtime, logOutput, logger);
+        runtime.EnvironmentTimedOut += host.Stop;
+        runtime.StartEnvironmentsOnDemand(host.StartEnvironment);
+        return host;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="binary"/> can be run as the function: the gateway asks before it opens its data
+    /// directory, so a refused start leaves nothing behind.
+    /// </summary>
+    /// <returns>The binary's absolute path.</returns>
+    /// <exception cref="FileNotFoundException">The binary does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory, or a file without an execute permission bit.</exception>
+    public static string CheckBinary(string binary)
+    {
         var path = Path.GetFullPath(binary);
         if (Directory.Exists(path))
         {
@@ -89,10 +105,7 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
             throw new UnauthorizedAccessException($"--function-binary: {path} is not executable; make it so with: chmod +x {path}");
         }
 
-        var host = new ChildProcessFunctionHost(path, environment, runtime, logOutput, logger);
-        runtime.EnvironmentTimedOut += host.Stop;
-        runtime.StartEnvironmentsOnDemand(host.StartEnvironment);
-        return host;
+        return path;
     }
 
     /// <summary>The folder of <paramref name="binary"/>, absolute: <c>LAMBDA_TASK_ROOT</c>.</summary>

@@ -201,7 +201,7 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_function_binary_is_one_line_naming_its_option()
+    public async Task A_missing_function_binary_is_one_line_naming_its_option_and_leaves_no_data_directory()
     {
         var missing = Path.Combine(_dataDir, "no-bootstrap");
 
@@ -210,6 +210,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"The local gateway could not start: --function-binary: no file at {missing}", Assert.Single(run.Errors), StringComparison.Ordinal);
         Assert.Empty(run.Output);
+        Assert.False(Directory.Exists(_dataDir), "a start refused for its function binary created the data directory");
     }
 
     [Fact]
@@ -221,11 +222,14 @@ public sealed class CommandLineTests : IDisposable
         await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var run = await RunAsync("--port", "0", "--function-binary", script);
+        var dataDir = Path.Combine(_dataDir, "data");
+
+        var run = await RunAsync("--port", "0", "--function-binary", script, "--data-dir", dataDir);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal($"The local gateway could not start: --function-binary: {script} is not executable; make it so with: chmod +x {script}", Assert.Single(run.Errors));
         Assert.Empty(run.Output);
+        Assert.False(Directory.Exists(dataDir), "a start refused for its function binary created the data directory");
     }
 
     [Fact]
