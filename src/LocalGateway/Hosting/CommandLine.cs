@@ -167,17 +167,21 @@ public static class CommandLine
     /// within two edits (a letter left out, added, changed, or two swapped count as one) and no other
     /// switch is as near; otherwise null.
     /// </summary>
-    internal static string? ClosestSwitch(string name)
-    {
-        if (!name.StartsWith("--", StringComparison.Ordinal))
-        {
-            return null;
-        }
+    internal static string? ClosestSwitch(string name) =>
+        name.StartsWith("--", StringComparison.Ordinal) ? Closest(name, Switches) : null;
 
-        var typed = name.ToLowerInvariant();
-        var nearest = Switches.Select(s => (Switch: s, Distance: EditDistance(typed, s))).Where(c => c.Distance <= 2)
+    /// <summary>
+    /// The configuration key (<c>Port</c>, <c>FunctionTimeoutSeconds</c>) an unknown <c>Gateway</c> key is a slip
+    /// of, by the same rule as <see cref="ClosestSwitch"/>; otherwise null.
+    /// </summary>
+    internal static string? ClosestKey(string key) => Closest(key, ConfigurationKeys);
+
+    private static string? Closest(string typed, IEnumerable<string> candidates)
+    {
+        var lower = typed.ToLowerInvariant();
+        var nearest = candidates.Select(c => (Candidate: c, Distance: EditDistance(lower, c.ToLowerInvariant()))).Where(c => c.Distance <= 2)
             .GroupBy(c => c.Distance).OrderBy(g => g.Key).FirstOrDefault()?.ToList();
-        return nearest is [var only] ? only.Switch : null;
+        return nearest is [var only] ? only.Candidate : null;
     }
 
     /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.</summary>

@@ -103,7 +103,9 @@ public sealed class GatewayOptions
         foreach (var unknown in section.GetChildren().Where(c => !CommandLine.ConfigurationKeys.Contains(c.Key)))
         {
             // A mistyped Gateway__Prot would otherwise be ignored without a word, as a mistyped flag is not.
-            problems.Add(new($"{SectionName}__{unknown.Key}", "is not a setting of the gateway: run with --help for each option's variable"));
+            problems.Add(new($"{SectionName}__{unknown.Key}", CommandLine.ClosestKey(unknown.Key) is { } meant
+                ? $"is not a setting of the gateway: did you mean {SectionName}__{meant}? Run with --help for each option's variable"
+                : "is not a setting of the gateway: run with --help for each option's variable"));
         }
 
         options.Host = section[nameof(Host)] ?? options.Host;

@@ -53,7 +53,8 @@ public static class OptionOrigin
             case FileConfigurationProvider file:
                 return isSwitch
                     ? $"{problem} (set in {file.Source.Path} as \"{setting}\" in section \"{GatewayOptions.SectionName}\")"
-                    : $"\"{setting}\" in {file.Source.Path} (section \"{GatewayOptions.SectionName}\") {problem.Problem}";
+                    // The key the unknown one is a slip of, as this file spells it: Port, not Gateway__Port.
+                    : $"\"{setting}\" in {file.Source.Path} (section \"{GatewayOptions.SectionName}\") {problem.Problem.Replace(variablePrefix, "", StringComparison.Ordinal)}";
             case CommandLineConfigurationProvider:
             default:
                 return problem.ToString();

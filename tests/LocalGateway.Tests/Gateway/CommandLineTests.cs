@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Queue;
 using SocketRelay.TestSupport;
@@ -250,8 +251,28 @@ public sealed class CommandLineTests : IDisposable
         var run = await RunAsync(new Dictionary<string, string> { ["Gateway__Prot"] = "9000" }, "--port", "0");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("Invalid option: Gateway__Prot is not a setting of the gateway: run with --help for each option's variable.", Assert.Single(run.Errors));
+        Assert.Equal("Invalid option: Gateway__Prot is not a setting of the gateway: did you mean Gateway__Port? Run with --help for each option's variable.", Assert.Single(run.Errors));
         Assert.Empty(run.Output);
+    }
+
+    [Theory]
+    [InlineData("Gateway__Pollrs", "did you mean Gateway__Pollers? ")]
+    [InlineData("gateway__pollrs", "did you mean Gateway__Pollers? ")]
+    [InlineData("Gateway__Hort", "")] // Host and Port are as near as each other: nothing is guessed
+    [InlineData("Gateway__Banana", "")]
+    public void A_mistyped_Gateway_key_is_answered_with_the_one_setting_it_is_a_slip_of(string variable, string suggestion)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [variable.Replace("__", ":", StringComparison.Ordinal)] = "1" }).Build();
+        var problems = new List<OptionProblem>();
+
+        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(
+            suggestion.Length == 0
+                ? "is not a setting of the gateway: run with --help for each option's variable"
+                : $"is not a setting of the gateway: {suggestion}Run with --help for each option's variable",
+            problem.Problem);
     }
 
     [Fact]

@@ -38,6 +38,20 @@ public sealed class OptionOriginTests : IDisposable
     }
 
     [Fact]
+    public void A_mistyped_key_in_appsettings_json_is_answered_with_the_key_as_the_file_spells_it()
+    {
+        var file = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(file, """{ "Gateway": { "Prot": 9000 } }""");
+        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
+        var problems = new List<Application.Configuration.OptionProblem>();
+        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+
+        Assert.Equal(
+            "\"Prot\" in appsettings.json (section \"Gateway\") is not a setting of the gateway: did you mean Port? Run with --help for each option's variable",
+            OptionOrigin.Describe(configuration, Assert.Single(problems), new Hashtable()));
+    }
+
+    [Fact]
     public void A_function_variable_is_named_where_it_was_set_unless_the_command_line_set_it()
     {
         var file = Path.Combine(_directory, "appsettings.json");
