@@ -53,7 +53,7 @@ internal sealed class ConnectionsApi(
 
         if (!verifier.ReadAuthorization(request, out var authorization, out var refusal))
         {
-            await RefuseAsync(context, path, refusal!, refusal!.Message);
+            await RefuseAsync(context, path, refusal!, refusal!.Hint ?? refusal.Message);
             return;
         }
 
@@ -115,7 +115,7 @@ internal sealed class ConnectionsApi(
                 return;
             }
 
-            if (!await connection.SendTextAsync(body, context.RequestAborted))
+            if (!await connection.SendDataAsync(body, context.RequestAborted))
             {
                 await WriteGoneAsync(context);
             }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using SocketRelay.Domain.Identifiers;
 
@@ -59,8 +60,20 @@ internal sealed class GatewayConnection : IDisposable
 
     public void MarkActive() => Interlocked.Exchange(ref _lastActiveTicks, _time.GetUtcNow().UtcTicks);
 
-    /// <summary>Sends one text frame; false when the connection is closing or has just been found gone.</summary>
-    public async Task<bool> SendTextAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <summary>Sends one text frame (<paramref name="payload"/> is UTF-8); false when the connection is closing or has just been found gone.</summary>
+    public Task<bool> SendTextAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        SendAsync(payload, WebSocketMessageType.Text, cancellationToken);
+
+    /// <summary>
+    /// Sends data posted to <c>@connections</c> as one frame: a text frame when it is valid UTF-8, as every JSON
+    /// reply is, and otherwise a binary frame, because a text frame must carry UTF-8 (RFC 6455, section 8.1) and a
+    /// client closes the connection on one that does not (1007). AWS does not document which frame its
+    /// <c>@connections</c> API sends for data that is not UTF-8. False when the connection is closing or gone.
+    /// </summary>
+    public Task<bool> SendDataAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        SendAsync(payload, Utf8.IsValid(payload.Span) ? WebSocketMessageType.Text : WebSocketMessageType.Binary, cancellationToken);
+
+    private async Task<bool> SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationToken cancellationToken)
     {
         if (IsClosing)
         {
@@ -68,7 +81,7 @@ internal sealed class GatewayConnection : IDisposable
         }
 
         return await SendExclusiveAsync(
-            (socket, token) => socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, token),
+            (socket, token) => socket.SendAsync(payload, type, endOfMessage: true, token),
             cancellationToken);
     }
 

@@ -7,8 +7,11 @@ using SocketRelay.Infrastructure.Connections;
 
 namespace SocketRelay.LocalGateway.ApiGateway;
 
-/// <summary>Why a request to <c>@connections</c> was refused: API Gateway's <c>x-amzn-ErrorType</c> and message.</summary>
-internal sealed record ManagementRefusal(string ErrorType, string Message)
+/// <summary>
+/// Why a request to <c>@connections</c> was refused: API Gateway's <c>x-amzn-ErrorType</c> and message, and for the
+/// gateway's own log a <paramref name="Hint"/> where AWS's message does not say what to change.
+/// </summary>
+internal sealed record ManagementRefusal(string ErrorType, string Message, string? Hint = null)
 {
     public static ManagementRefusal Forbidden { get; } = new("ForbiddenException", "Forbidden");
 }
@@ -188,7 +191,8 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
 
         return parts[0] == options.Credentials.AccessKeyId
             ? null
-            : new("UnrecognizedClientException", "The security token included in the request is invalid.");
+            : new("UnrecognizedClientException", "The security token included in the request is invalid.",
+                $"signed with access key {parts[0]}; this gateway accepts only {options.Credentials.AccessKeyId} (--access-key-id)");
     }
 
     private ManagementRefusal? CheckClock(DateTime signedAt)
@@ -214,7 +218,8 @@ internal sealed class SigV4Verifier(ApiGatewayOptions options, TimeProvider time
     /// </summary>
     private static ManagementRefusal? CheckToken(HttpRequest request) =>
         request.Headers.TryGetValue("X-Amz-Security-Token", out var token) && token.ToString() != ConnectionsApiCredentials.SessionToken
-            ? new("UnrecognizedClientException", "The security token included in the request is invalid.")
+            ? new("UnrecognizedClientException", "The security token included in the request is invalid.",
+                "the request carries a session token (X-Amz-Security-Token) this gateway did not issue: sign with its key and no token (unset AWS_SESSION_TOKEN)")
             : null;
 
     private static string Format(DateTime time) => time.ToString(AmzDateFormat, CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SocketRelay.Infrastructure.Connections;
 using SocketRelay.LocalGateway.ApiGateway;
@@ -81,6 +82,9 @@ public sealed class ConnectionsApiSignatureTests : IAsyncLifetime
 
         await ConnectionsApiTests.AssertErrorAsync(response, HttpStatusCode.Forbidden, "UnrecognizedClientException", "The security token included in the request is invalid.");
         await AssertNothingReachedAsync(client);
+        // AWS's message names no key; the gateway's log says which one it accepts.
+        Assert.Contains(_gateway.Logs.Entries, entry => entry.Level == LogLevel.Warning
+            && entry.Message.Contains("signed with access key AKIAIOSFODNN7EXAMPLE; this gateway accepts only SOCKETRELAYLOCALKEY (--access-key-id)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -92,6 +96,9 @@ public sealed class ConnectionsApiSignatureTests : IAsyncLifetime
             HttpMethod.Post, client.ConnectionId, "/local", new ByteArrayContent("x"u8.ToArray()), sessionToken: "a-token-from-elsewhere");
         await ConnectionsApiTests.AssertErrorAsync(foreign, HttpStatusCode.Forbidden, "UnrecognizedClientException", "The security token included in the request is invalid.");
         await AssertNothingReachedAsync(client);
+        Assert.Contains(_gateway.Logs.Entries, entry => entry.Level == LogLevel.Warning
+            && entry.Message.Contains("session token (X-Amz-Security-Token) this gateway did not issue", StringComparison.Ordinal)
+            && entry.Message.Contains("unset AWS_SESSION_TOKEN", StringComparison.Ordinal));
 
         using var functions = await _gateway.SendSignedAsync(
             HttpMethod.Post, client.ConnectionId, "/local", new ByteArrayContent("from the function"u8.ToArray()), sessionToken: ConnectionsApiCredentials.SessionToken);

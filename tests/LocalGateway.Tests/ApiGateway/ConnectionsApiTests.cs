@@ -30,6 +30,25 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
         Assert.Equal("hi", await client.ReceiveTextAsync());
     }
 
+    [Fact]
+    public async Task Data_that_is_not_UTF_8_arrives_whole_in_a_binary_frame_and_the_connection_stays_open()
+    {
+        var client = await _gateway.ConnectAsync();
+        byte[] bytes = [0x00, 0x01, 0xFF, 0xC3];
+
+        using var binary = await _gateway.PostAsync(client.ConnectionId, bytes);
+        using var text = await _gateway.PostAsync(client.ConnectionId, "h\u00e9llo \u2713"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.OK, binary.StatusCode);
+        var first = await client.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Binary, first.Type);
+        Assert.Equal(bytes, first.Payload);
+        Assert.Equal(HttpStatusCode.OK, text.StatusCode);
+        var second = await client.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Text, second.Type);
+        Assert.Equal("h\u00e9llo \u2713", Encoding.UTF8.GetString(second.Payload));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("/production")]

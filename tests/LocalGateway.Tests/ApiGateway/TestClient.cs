@@ -30,7 +30,10 @@ internal sealed class TestClient(ClientWebSocket socket, string connectionId)
         }
     }
 
-    public async Task<byte[]> ReceiveBytesAsync()
+    public async Task<byte[]> ReceiveBytesAsync() => (await ReceiveMessageAsync()).Payload;
+
+    /// <summary>The next message and the type of its frames (text or binary).</summary>
+    public async Task<(WebSocketMessageType Type, byte[] Payload)> ReceiveMessageAsync()
     {
         using var timeout = new CancellationTokenSource(ReceiveTimeout);
         using var message = new MemoryStream();
@@ -46,7 +49,7 @@ internal sealed class TestClient(ClientWebSocket socket, string connectionId)
             message.Write(buffer, 0, result.Count);
             if (result.EndOfMessage)
             {
-                return message.ToArray();
+                return (result.MessageType, message.ToArray());
             }
         }
     }

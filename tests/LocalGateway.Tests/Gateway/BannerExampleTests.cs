@@ -23,7 +23,8 @@ public sealed class BannerExampleTests(GatewayFixture fixture) : IClassFixture<G
             var run = await TestTools.RunAsync("bash", ["-c", command], environment: new Dictionary<string, string?>
             {
                 ["AWS_PROFILE"] = null,
-                ["AWS_SESSION_TOKEN"] = null,
+                // A shell with credentials for AWS itself (an assumed role, aws-vault): the example must not send its token.
+                ["AWS_SESSION_TOKEN"] = "FwoGZXIvYXdzEXAMPLETOKEN",
                 ["AWS_CONFIG_FILE"] = "/nonexistent/config",
                 ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials",
             });
