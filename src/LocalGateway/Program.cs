@@ -42,7 +42,7 @@ try
 }
 catch (Exception ex) when (ex is InvalidDataException or FormatException)
 {
-    await Console.Error.WriteLineAsync($"Invalid configuration: {OneLine(ex.Message)}");
+    await Console.Error.WriteLineAsync($"Invalid configuration: {OneLine(OptionOrigin.Unreadable(ex))}");
     return 2;
 }
 

@@ -100,6 +100,22 @@ public sealed class GatewayOptions
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(problems);
         var options = new GatewayOptions();
+        foreach (var known in section.GetChildren().Where(c => CommandLine.ConfigurationKeys.Contains(c.Key)))
+        {
+            // Gateway__Port__X is no setting, and Gateway__FunctionEnvironment=A=1 sets no variable: both would
+            // otherwise be ignored without a word.
+            var isVariables = string.Equals(known.Key, nameof(FunctionEnvironment), StringComparison.OrdinalIgnoreCase);
+            foreach (var nested in isVariables ? known.GetChildren().SelectMany(v => v.GetChildren()) : known.GetChildren())
+            {
+                problems.Add(new($"{SectionName}__{nested.Path[(SectionName.Length + 1)..].Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal)}", "is not a setting of the gateway: run with --help for each option's variable"));
+            }
+
+            if (isVariables && known.Value is not null)
+            {
+                problems.Add(new($"{SectionName}__{known.Key}", $"sets no variable: give each as {SectionName}__{nameof(FunctionEnvironment)}__NAME=VALUE (or --function-env NAME=VALUE)"));
+            }
+        }
+
         foreach (var unknown in section.GetChildren().Where(c => !CommandLine.ConfigurationKeys.Contains(c.Key)))
         {
             // A mistyped Gateway__Prot would otherwise be ignored without a word, as a mistyped flag is not.
@@ -262,9 +278,19 @@ public sealed class GatewayOptions
             }
         }
 
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            yield return new(Switch(nameof(Host)), "must name an address or host name to bind, such as 127.0.0.1 (was empty)");
+        }
+
         if (Port is < 0 or > 65535)
         {
             yield return new(Switch(nameof(Port)), $"must be 0–65535 (was {Port})");
+        }
+
+        if (string.IsNullOrWhiteSpace(DataDir))
+        {
+            yield return new(Switch(nameof(DataDir)), "must name the directory of the durable queue, such as ./.socketrelay (was empty)");
         }
 
         if (RuntimeApiPort is < 0 or > 65535)

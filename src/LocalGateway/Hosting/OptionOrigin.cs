@@ -15,6 +15,25 @@ public static class OptionOrigin
     private const string FunctionVariablePrefix = "--function-env ";
 
     /// <summary>
+    /// Why the configuration could not be read, with what its source said: for a broken <c>appsettings.json</c>, the
+    /// JSON reader's reason and position (<c>… LineNumber: 2 | BytePositionInLine: 0.</c>) after the file's name.
+    /// </summary>
+    public static string Unreadable(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var text = new System.Text.StringBuilder(exception.Message);
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!text.ToString().Contains(inner.Message, StringComparison.Ordinal))
+            {
+                text.Append(' ').Append(inner.Message);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
     /// The problem as its user should read it: <paramref name="problem"/> unchanged when its setting (named by a
     /// switch such as <c>--port</c>, or a variable such as <c>Gateway__Prot</c>) came from the command line or is
     /// not set; otherwise with where it was set, e.g. <c>--pollers must be … (set by the environment variable

@@ -140,8 +140,9 @@ public static partial class FunctionEnvironment
     }
 
     /// <summary>
-    /// What is wrong with the function's configured variables (<c>--function-env</c>), named by
-    /// <paramref name="switchName"/>: a name that breaks Lambda's rule (a letter, then letters, digits or
+    /// What is wrong with the function's configured variables (<c>--function-env</c>), each named
+    /// <c>{switchName} {NAME}</c> (e.g. <c>--function-env AWS_REGION</c>, which <see cref="Hosting.OptionOrigin"/>
+    /// traces to where the variable was set): a name that breaks Lambda's rule (a letter, then letters, digits or
     /// <c>_</c>; at least two characters), or one Lambda reserves.
     /// </summary>
     public static IEnumerable<OptionProblem> Problems(IReadOnlyDictionary<string, string> userVariables, string switchName)
@@ -151,11 +152,11 @@ public static partial class FunctionEnvironment
         {
             if (!VariableName().IsMatch(name))
             {
-                yield return new(switchName, $"'{name}' is not a variable name Lambda accepts: at least two characters, a letter and then letters, digits or '_'");
+                yield return new($"{switchName} {name}", "is not a variable name Lambda accepts: at least two characters, a letter and then letters, digits or '_'");
             }
             else if (Reserved.Contains(name))
             {
-                yield return new(switchName, $"{name} is reserved: Lambda sets it and refuses it in a function's configuration");
+                yield return new($"{switchName} {name}", "is reserved: Lambda sets it and refuses it in a function's configuration");
             }
         }
     }

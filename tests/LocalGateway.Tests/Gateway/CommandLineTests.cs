@@ -256,6 +256,35 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("Gateway__Port__X", "Gateway__Port__X is not a setting of the gateway: run with --help for each option's variable")]
+    [InlineData("Gateway__FunctionEnvironment__TABLE__X", "Gateway__FunctionEnvironment__TABLE__X is not a setting of the gateway: run with --help for each option's variable")]
+    [InlineData("Gateway__FunctionEnvironment", "Gateway__FunctionEnvironment sets no variable: give each as Gateway__FunctionEnvironment__NAME=VALUE (or --function-env NAME=VALUE)")]
+    public void A_value_under_a_setting_or_on_the_variables_section_is_refused_not_ignored(string variable, string problem)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [variable.Replace("__", ":", StringComparison.Ordinal)] = "A=1" }).Build();
+        var problems = new List<OptionProblem>();
+
+        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+
+        Assert.Equal(problem, Assert.Single(problems).ToString());
+    }
+
+    [Theory]
+    [InlineData("--host")]
+    [InlineData("--data-dir")]
+    public void An_empty_host_or_data_directory_is_refused_by_its_switch(string option)
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine([option, ""], CommandLine.SwitchMappings).Build();
+        var problems = new List<OptionProblem>();
+        var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+
+        var problem = Assert.Single(options.Problems());
+
+        Assert.Equal(option, problem.Name);
+        Assert.EndsWith("(was empty)", problem.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Gateway__Pollrs", "did you mean Gateway__Pollers? ")]
     [InlineData("gateway__pollrs", "did you mean Gateway__Pollers? ")]
     [InlineData("Gateway__Hort", "")] // Host and Port are as near as each other: nothing is guessed

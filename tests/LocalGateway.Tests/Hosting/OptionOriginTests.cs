@@ -52,6 +52,36 @@ public sealed class OptionOriginTests : IDisposable
     }
 
     [Fact]
+    public void A_broken_appsettings_json_is_reported_with_the_readers_reason_and_position()
+    {
+        var file = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(file, "{\n  \"Gateway\": { \"Port\": 9000 }\n}}");
+
+        var error = Assert.Throws<InvalidDataException>(() => new ConfigurationBuilder().AddJsonFile(file).Build());
+        var text = OptionOrigin.Unreadable(error);
+
+        Assert.StartsWith($"Failed to load configuration from file '{file}'.", text, StringComparison.Ordinal);
+        Assert.Contains("LineNumber: 2", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reserved_or_malformed_function_variable_set_in_appsettings_json_is_named_there()
+    {
+        var file = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(file, """{ "Gateway": { "FunctionEnvironment": { "AWS_REGION": "x", "1BAD": "y" } } }""");
+        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
+        var problems = new List<Application.Configuration.OptionProblem>();
+        var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+        Assert.Empty(problems);
+
+        var described = options.Problems().Select(p => OptionOrigin.Describe(configuration, p, new Hashtable())).ToList();
+
+        Assert.Contains("--function-env AWS_REGION is reserved: Lambda sets it and refuses it in a function's configuration (set in appsettings.json as \"FunctionEnvironment:AWS_REGION\" in section \"Gateway\")", described);
+        Assert.Contains(described, d => d.StartsWith("--function-env 1BAD is not a variable name Lambda accepts", StringComparison.Ordinal)
+            && d.EndsWith("(set in appsettings.json as \"FunctionEnvironment:1BAD\" in section \"Gateway\")", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_function_variable_is_named_where_it_was_set_unless_the_command_line_set_it()
     {
         var file = Path.Combine(_directory, "appsettings.json");

@@ -39,7 +39,7 @@ public sealed partial class FunctionEnvironmentTests
         var (_, problems) = Load("--function-env", "AWS_REGION=eu-west-1", "--function-env", "9LIVES=1");
 
         Assert.Equal(
-            ["--function-env '9LIVES' is not a variable name Lambda accepts: at least two characters, a letter and then letters, digits or '_'",
+            ["--function-env 9LIVES is not a variable name Lambda accepts: at least two characters, a letter and then letters, digits or '_'",
              "--function-env AWS_REGION is reserved: Lambda sets it and refuses it in a function's configuration"],
             problems.Select(p => p.ToString()));
         Assert.Equal(["Option --function-env takes NAME=VALUE, such as --function-env TABLE_NAME=orders (was 'ORDERS_TABLE')."], CommandLine.Problems(["--function-env", "ORDERS_TABLE"]));
