@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using SocketRelay.Application.Configuration;
 using SocketRelay.LocalGateway.Hosting;
+using SocketRelay.LocalGateway.Lambda;
 using SocketRelay.LocalGateway.Queue;
 
 // Socket completions run on the socket engine's threads (one per core) instead of hopping to the thread
@@ -51,6 +52,7 @@ var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.Sectio
 if (problems.Count == 0)
 {
     problems.AddRange(options.Problems(Environment.GetEnvironmentVariable));
+    problems.AddRange(FunctionEnvironment.InheritedProblems(Environment.GetEnvironmentVariables().Keys.OfType<string>()));
 }
 
 if (problems.Count > 0)

@@ -24,6 +24,16 @@ public sealed partial class FunctionSettings
     public const string RetryMaxDelayVariable = "SOCKETRELAY_RETRY_MAX_DELAY_MS";
     public const string RetryAttemptTimeoutVariable = "SOCKETRELAY_RETRY_ATTEMPT_TIMEOUT_MS";
 
+    /// <summary>The function's own prefix: a variable that starts with it and is none of its settings is a typing slip.</summary>
+    public const string SettingsPrefix = "SOCKETRELAY_";
+
+    /// <summary>Every <see cref="SettingsPrefix"/> variable the function reads.</summary>
+    public static IReadOnlyList<string> SettingVariables { get; } =
+    [
+        MaxConcurrentGroupsVariable, DeadlineMarginVariable, RetryMaxAttemptsVariable,
+        RetryBaseDelayVariable, RetryMaxDelayVariable, RetryAttemptTimeoutVariable,
+    ];
+
     private FunctionSettings(Uri endpoint, string region, BatchProcessingOptions batch, NotificationRetryOptions retry, EmbeddedMetricsSettings metrics)
     {
         Endpoint = endpoint;
@@ -85,10 +95,22 @@ public sealed partial class FunctionSettings
         }
 
         var metrics = EmbeddedMetricsSettings.Read(configuration, problems);
+        foreach (var unknown in configuration.GetChildren().Select(c => c.Key).Where(IsUnknownSetting).Order(StringComparer.Ordinal))
+        {
+            // A mistyped setting would otherwise leave its default in force without a word.
+            problems.Add(new(unknown, OptionNames.Closest(unknown, SettingVariables) is { } meant
+                ? $"is not a setting of this function (did you mean {meant}?)"
+                : $"is not a setting of this function: its {SettingsPrefix}* settings are {string.Join(", ", SettingVariables)}"));
+        }
+
         InvalidOptionsException.ThrowIfAny(nameof(FunctionSettings), problems);
 
         return new FunctionSettings(endpoint!, region!, batch, retry, metrics);
     }
+
+    /// <summary>Whether <paramref name="name"/> has the function's prefix but is none of its settings.</summary>
+    public static bool IsUnknownSetting(string name) =>
+        name.StartsWith(SettingsPrefix, StringComparison.OrdinalIgnoreCase) && !SettingVariables.Contains(name, StringComparer.OrdinalIgnoreCase);
 
     private static string? RegionOf(Uri? endpoint) =>
         endpoint is null ? null : ExecuteApiHost().Match(endpoint.Host) is { Success: true } match ? match.Groups["region"].Value : null;

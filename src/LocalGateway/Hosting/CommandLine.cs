@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocketRelay.Application.Configuration;
 
 namespace SocketRelay.LocalGateway.Hosting;
 
@@ -168,51 +169,13 @@ public static class CommandLine
     /// switch is as near; otherwise null.
     /// </summary>
     internal static string? ClosestSwitch(string name) =>
-        name.StartsWith("--", StringComparison.Ordinal) ? Closest(name, Switches) : null;
+        name.StartsWith("--", StringComparison.Ordinal) ? OptionNames.Closest(name, Switches) : null;
 
     /// <summary>
     /// The configuration key (<c>Port</c>, <c>FunctionTimeoutSeconds</c>) an unknown <c>Gateway</c> key is a slip
     /// of, by the same rule as <see cref="ClosestSwitch"/>; otherwise null.
     /// </summary>
-    internal static string? ClosestKey(string key) => Closest(key, ConfigurationKeys);
-
-    private static string? Closest(string typed, IEnumerable<string> candidates)
-    {
-        var lower = typed.ToLowerInvariant();
-        var nearest = candidates.Select(c => (Candidate: c, Distance: EditDistance(lower, c.ToLowerInvariant()))).Where(c => c.Distance <= 2)
-            .GroupBy(c => c.Distance).OrderBy(g => g.Key).FirstOrDefault()?.ToList();
-        return nearest is [var only] ? only.Candidate : null;
-    }
-
-    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.</summary>
-    private static int EditDistance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
+    internal static string? ClosestKey(string key) => OptionNames.Closest(key, ConfigurationKeys);
 
     public static string Help()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SocketRelay.Application.Configuration;
+using SocketRelay.Infrastructure.Configuration;
 using SocketRelay.LocalGateway.ApiGateway;
 using SocketRelay.LocalGateway.Hosting;
 
@@ -158,6 +159,22 @@ public static partial class FunctionEnvironment
             {
                 yield return new($"{switchName} {name}", "is reserved: Lambda sets it and refuses it in a function's configuration");
             }
+        }
+    }
+
+    /// <summary>
+    /// The gateway's own variables that look like the function's settings and are none of them (a
+    /// <c>SOCKETRELAY_MAX_CONCURENT_GROUPS</c>): the gateway passes only the function's real settings on, so such a
+    /// variable would reach nothing without a word. Each is named by itself, with the setting it is a slip of.
+    /// </summary>
+    public static IEnumerable<OptionProblem> InheritedProblems(IEnumerable<string> gatewayVariables)
+    {
+        ArgumentNullException.ThrowIfNull(gatewayVariables);
+        foreach (var name in gatewayVariables.Where(FunctionSettings.IsUnknownSetting).Order(StringComparer.Ordinal))
+        {
+            yield return new(name, OptionNames.Closest(name, FunctionSettings.SettingVariables) is { } meant
+                ? $"is not a setting of the function, and the gateway passes only those on (did you mean {meant}?)"
+                : $"is not a setting of the function, and the gateway passes only those on: {string.Join(", ", FunctionSettings.SettingVariables)}");
         }
     }
 

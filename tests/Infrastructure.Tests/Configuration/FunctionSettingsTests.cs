@@ -24,6 +24,21 @@ public class FunctionSettingsTests
     }
 
     [Fact]
+    public void A_mistyped_SOCKETRELAY_variable_fails_the_start_with_the_setting_it_is_a_slip_of()
+    {
+        var error = Assert.Throws<InvalidOptionsException>(() => Load(
+            ("WEBSOCKET_API_ENDPOINT", "http://127.0.0.1:9001/local"), ("AWS_REGION", "us-east-1"),
+            ("SOCKETRELAY_MAX_CONCURENT_GROUPS", "5"), ("SOCKETRELAY_BANANA", "1"), ("SOCKETRELAY_RETRY_MAX_ATTEMPTS", "2")));
+
+        Assert.Equal(
+            [
+                "SOCKETRELAY_BANANA is not a setting of this function: its SOCKETRELAY_* settings are SOCKETRELAY_MAX_CONCURRENT_GROUPS, SOCKETRELAY_DEADLINE_MARGIN_MS, SOCKETRELAY_RETRY_MAX_ATTEMPTS, SOCKETRELAY_RETRY_BASE_DELAY_MS, SOCKETRELAY_RETRY_MAX_DELAY_MS, SOCKETRELAY_RETRY_ATTEMPT_TIMEOUT_MS",
+                "SOCKETRELAY_MAX_CONCURENT_GROUPS is not a setting of this function (did you mean SOCKETRELAY_MAX_CONCURRENT_GROUPS?)",
+            ],
+            error.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void Aws_region_wins_over_the_region_in_the_endpoint_host()
     {
         var settings = Load(("WEBSOCKET_API_ENDPOINT", "http://127.0.0.1:9001/local"), ("AWS_REGION", "us-east-2"));

@@ -255,6 +255,26 @@ public sealed class CommandLineTests : IDisposable
         Assert.Empty(run.Output);
     }
 
+    [Fact]
+    public async Task A_mistyped_SOCKETRELAY_variable_in_the_gateways_environment_is_refused_as_it_would_reach_nothing()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["SOCKETRELAY_MAX_CONCURENT_GROUPS"] = "5" }, "--port", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            "Invalid option: SOCKETRELAY_MAX_CONCURENT_GROUPS is not a setting of the function, and the gateway passes only those on (did you mean SOCKETRELAY_MAX_CONCURRENT_GROUPS?).",
+            Assert.Single(run.Errors));
+    }
+
+    [Fact]
+    public async Task A_mistyped_SOCKETRELAY_function_variable_is_refused_by_the_function_as_it_starts()
+    {
+        var run = await RunAsync("--port", "0", "--function-env", "SOCKETRELAY_DEADLNE_MARGIN_MS=100");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(run.Errors, line => line.Contains("--function-env SOCKETRELAY_DEADLNE_MARGIN_MS is not a setting of this function (did you mean SOCKETRELAY_DEADLINE_MARGIN_MS?)", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("Gateway__Port__X", "Gateway__Port__X is not a setting of the gateway: run with --help for each option's variable")]
     [InlineData("Gateway__FunctionEnvironment__TABLE__X", "Gateway__FunctionEnvironment__TABLE__X is not a setting of the gateway: run with --help for each option's variable")]
