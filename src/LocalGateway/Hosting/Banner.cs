@@ -22,8 +22,9 @@ internal static class Banner
 
     /// <summary>
     /// A signed <c>curl</c> and an <c>aws</c> CLI call that post <c>hello</c> to connection <c>&lt;id&gt;</c>, runnable
-    /// as printed once <c>&lt;id&gt;</c> is replaced. The <c>aws</c> call clears <c>AWS_SESSION_TOKEN</c>: a token the
-    /// shell holds for AWS (an assumed role, aws-vault) is not the gateway's, and it is refused as AWS refuses it.
+    /// as printed once <c>&lt;id&gt;</c> is replaced. The <c>aws</c> call runs without the shell's profile and session token
+    /// (a token held for AWS, from an assumed role or aws-vault, is not the gateway's, and it is refused as AWS refuses it)
+    /// and names its region, which beats <c>AWS_REGION</c> and the profile's.
     /// </summary>
     public static IReadOnlyList<string> PostExamples(GatewayHost gateway)
     {
@@ -33,7 +34,7 @@ internal static class Banner
         return
         [
             $"curl --aws-sigv4 \"aws:amz:{region}:execute-api\" --user \"{options.AccessKeyId}:{options.SecretAccessKey}\" -X POST -d 'hello' {endpoint}/@connections/<id>",
-            $"AWS_SESSION_TOKEN= AWS_ACCESS_KEY_ID={options.AccessKeyId} AWS_SECRET_ACCESS_KEY={options.SecretAccessKey} AWS_DEFAULT_REGION={region} aws apigatewaymanagementapi post-to-connection --endpoint-url {endpoint} --connection-id <id> --data hello",
+            $"env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID={options.AccessKeyId} AWS_SECRET_ACCESS_KEY={options.SecretAccessKey} aws apigatewaymanagementapi post-to-connection --region {region} --endpoint-url {endpoint} --connection-id <id> --data hello",
         ];
     }
 

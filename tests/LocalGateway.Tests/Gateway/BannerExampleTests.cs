@@ -22,9 +22,11 @@ public sealed class BannerExampleTests(GatewayFixture fixture) : IClassFixture<G
             var command = example.Replace("<id>", example.StartsWith("curl", StringComparison.Ordinal) ? connectionId.Replace("/", "%2F", StringComparison.Ordinal) : connectionId, StringComparison.Ordinal);
             var run = await TestTools.RunAsync("bash", ["-c", command], environment: new Dictionary<string, string?>
             {
-                ["AWS_PROFILE"] = null,
-                // A shell with credentials for AWS itself (an assumed role, aws-vault): the example must not send its token.
+                // A shell set up for AWS itself (a named profile, an assumed role's token, another region): the
+                // example must use none of it.
+                ["AWS_PROFILE"] = "a-profile-this-machine-does-not-have",
                 ["AWS_SESSION_TOKEN"] = "FwoGZXIvYXdzEXAMPLETOKEN",
+                ["AWS_REGION"] = "eu-west-1",
                 ["AWS_CONFIG_FILE"] = "/nonexistent/config",
                 ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials",
             });
