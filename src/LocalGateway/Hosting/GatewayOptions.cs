@@ -112,7 +112,7 @@ public sealed class GatewayOptions
 
             if (isVariables && known.Value is not null)
             {
-                problems.Add(new($"{SectionName}__{known.Key}", $"sets no variable: give each as {SectionName}__{nameof(FunctionEnvironment)}__NAME=VALUE (or --function-env NAME=VALUE)"));
+                problems.Add(new($"{SectionName}__{known.Key}", "sets no variable: give each by its name, as --function-env NAME=VALUE, Gateway__FunctionEnvironment__NAME=VALUE or \"FunctionEnvironment\": { \"NAME\": \"VALUE\" } in appsettings.json"));
             }
         }
 

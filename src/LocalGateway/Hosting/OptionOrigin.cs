@@ -28,6 +28,12 @@ public static class OptionOrigin
             {
                 text.Append(' ').Append(inner.Message);
             }
+
+            if (inner is System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } column })
+            {
+                // The reader counts from 0; an editor counts from 1.
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $" That is line {line + 1}, byte {column + 1} of the line.");
+            }
         }
 
         return text.ToString();
@@ -73,7 +79,7 @@ public static class OptionOrigin
                 return isSwitch
                     ? $"{problem} (set in {file.Source.Path} as \"{setting}\" in section \"{GatewayOptions.SectionName}\")"
                     // The key the unknown one is a slip of, as this file spells it: Port, not Gateway__Port.
-                    : $"\"{setting}\" in {file.Source.Path} (section \"{GatewayOptions.SectionName}\") {problem.Problem.Replace(variablePrefix, "", StringComparison.Ordinal)}";
+                    : $"\"{setting}\" in {file.Source.Path} (section \"{GatewayOptions.SectionName}\") {(problem.Problem.StartsWith("is not a setting", StringComparison.Ordinal) ? problem.Problem.Replace(variablePrefix, "", StringComparison.Ordinal) : problem.Problem)}";
             case CommandLineConfigurationProvider:
             default:
                 return problem.ToString();

@@ -100,6 +100,11 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
             throw new FileNotFoundException($"--function-binary: no file at {path}; publish one with: dotnet publish src/Lambda -c Release -r linux-x64 -o artifacts/lambda", path);
         }
 
+        if (new FileInfo(path).LinkTarget is { } target && !File.Exists(Path.GetFullPath(target, Path.GetDirectoryName(path)!)))
+        {
+            throw new FileNotFoundException($"--function-binary: {path} is a symbolic link to {target}, which does not exist", path);
+        }
+
         if (!OperatingSystem.IsWindows() && !IsExecutable(path))
         {
             throw new UnauthorizedAccessException($"--function-binary: {path} is not executable; make it so with: chmod +x {path}");

@@ -234,6 +234,21 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_function_binary_that_is_a_dangling_link_is_one_line_naming_its_option()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var link = Path.Combine(_dataDir, "bootstrap");
+        File.CreateSymbolicLink(link, Path.Combine(_dataDir, "gone"));
+
+        var run = await RunAsync("--port", "0", "--function-binary", link, "--data-dir", Path.Combine(_dataDir, "data"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"The local gateway could not start: --function-binary: {link} is a symbolic link to {Path.Combine(_dataDir, "gone")}, which does not exist", Assert.Single(run.Errors));
+        Assert.False(Directory.Exists(Path.Combine(_dataDir, "data")));
+    }
+
+    [Fact]
     public async Task A_function_binary_that_is_a_directory_is_one_line_naming_its_option()
     {
         Directory.CreateDirectory(_dataDir);
@@ -278,7 +293,7 @@ public sealed class CommandLineTests : IDisposable
     [Theory]
     [InlineData("Gateway__Port__X", "Gateway__Port__X is not a setting of the gateway: run with --help for each option's variable")]
     [InlineData("Gateway__FunctionEnvironment__TABLE__X", "Gateway__FunctionEnvironment__TABLE__X is not a setting of the gateway: run with --help for each option's variable")]
-    [InlineData("Gateway__FunctionEnvironment", "Gateway__FunctionEnvironment sets no variable: give each as Gateway__FunctionEnvironment__NAME=VALUE (or --function-env NAME=VALUE)")]
+    [InlineData("Gateway__FunctionEnvironment", "Gateway__FunctionEnvironment sets no variable: give each by its name, as --function-env NAME=VALUE, Gateway__FunctionEnvironment__NAME=VALUE or \"FunctionEnvironment\": { \"NAME\": \"VALUE\" } in appsettings.json")]
     public void A_value_under_a_setting_or_on_the_variables_section_is_refused_not_ignored(string variable, string problem)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [variable.Replace("__", ":", StringComparison.Ordinal)] = "A=1" }).Build();

@@ -61,7 +61,7 @@ public sealed class OptionOriginTests : IDisposable
         var text = OptionOrigin.Unreadable(error);
 
         Assert.StartsWith($"Failed to load configuration from file '{file}'.", text, StringComparison.Ordinal);
-        Assert.Contains("LineNumber: 2", text, StringComparison.Ordinal);
+        Assert.EndsWith("That is line 3, byte 2 of the line.", text, StringComparison.Ordinal);
     }
 
     [Fact]
