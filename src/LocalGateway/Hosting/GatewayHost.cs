@@ -35,6 +35,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private PipelineRecorder? _recorder;
     private bool _started;
 
+    /// <summary>The data directory and its first ancestor this start created, if it created them (see <see cref="RemoveDataDirectoryThisStartCreated"/>).</summary>
+    private (string Directory, string Outermost)? _createdDataDirectory;
+
     private GatewayHost(GatewayOptions options)
     {
         Options = options;
@@ -96,7 +99,44 @@ public sealed partial class GatewayHost : IAsyncDisposable
         catch
         {
             await host.DisposeAsync();
+            host.RemoveDataDirectoryThisStartCreated();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// After a refused start: the data directory goes again if this start created it, so a start that served
+    /// nothing leaves nothing behind. Only the queue's own files are removed, and the directory only if that
+    /// empties it.
+    /// </summary>
+    private void RemoveDataDirectoryThisStartCreated()
+    {
+        if (_createdDataDirectory is not var (directory, outermost))
+        {
+            return;
+        }
+
+        try
+        {
+            var database = Path.Combine(directory, SqliteQueueOptions.DatabaseFileName);
+            foreach (var file in new[] { database, database + "-wal", database + "-shm", database + ".lock" })
+            {
+                File.Delete(file);
+            }
+
+            // The directory, then each parent this start created with it, as long as each is empty.
+            for (var current = directory; current is not null && !Directory.EnumerateFileSystemEntries(current).Any(); current = Path.GetDirectoryName(current))
+            {
+                Directory.Delete(current);
+                if (string.Equals(current, outermost, StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The refusal is what the user needs to read; a directory left behind is harmless.
         }
     }
 
@@ -107,6 +147,18 @@ public sealed partial class GatewayHost : IAsyncDisposable
         {
             // Before the data directory is created: a start refused for its binary leaves nothing behind.
             CheckFunctionBinary(binaryToCheck);
+        }
+
+        if (Options.Queue == "sqlite" && !Directory.Exists(Options.DataDir))
+        {
+            var directory = Path.GetFullPath(Options.DataDir).TrimEnd(Path.DirectorySeparatorChar);
+            var outermost = directory;
+            while (Path.GetDirectoryName(outermost) is { } parent && !Directory.Exists(parent))
+            {
+                outermost = parent;
+            }
+
+            _createdDataDirectory = (directory, outermost);
         }
 
         try

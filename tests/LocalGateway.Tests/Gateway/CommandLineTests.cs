@@ -282,6 +282,32 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_start_the_in_process_function_refuses_removes_the_data_directory_it_created()
+    {
+        var dataDir = Path.Combine(_dataDir, "fresh", "data");
+
+        var run = await RunAsync("--port", "0", "--function-env", "SOCKETRELAY_DEADLINE_MARGIN_MS=abc", "--data-dir", dataDir);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(run.Errors, line => line.Contains("--function-env SOCKETRELAY_DEADLINE_MARGIN_MS", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(_dataDir), "a refused start left the directories it created");
+    }
+
+    [Fact]
+    public async Task A_refused_start_leaves_a_data_directory_that_was_there_and_its_queue()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var kept = Path.Combine(_dataDir, "notes.txt");
+        await File.WriteAllTextAsync(kept, "mine");
+
+        var run = await RunAsync("--port", "0", "--function-env", "SOCKETRELAY_DEADLINE_MARGIN_MS=abc");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.True(File.Exists(kept));
+        Assert.True(File.Exists(Path.Combine(_dataDir, SqliteQueueOptions.DatabaseFileName)), "the queue of a directory the start did not create was removed");
+    }
+
+    [Fact]
     public async Task A_mistyped_SOCKETRELAY_function_variable_is_refused_by_the_function_as_it_starts()
     {
         var run = await RunAsync("--port", "0", "--function-env", "SOCKETRELAY_DEADLNE_MARGIN_MS=100");
