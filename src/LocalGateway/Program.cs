@@ -47,7 +47,7 @@ catch (Exception ex) when (ex is InvalidDataException or FormatException)
     return 2;
 }
 
-var problems = new List<OptionProblem>();
+var problems = new List<OptionProblem>(GatewayOptions.MisspeltSections(configuration));
 var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
 if (problems.Count == 0)
 {

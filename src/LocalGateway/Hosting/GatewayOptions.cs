@@ -90,6 +90,25 @@ public sealed class GatewayOptions
     public bool DevConsole { get; set; } = true;
 
     /// <summary>
+    /// Sections of <paramref name="configuration"/> named like the gateway's and not the same (<c>Gatway__Port</c>,
+    /// <c>"Gatway": { … }</c> in <c>appsettings.json</c>): their settings would be ignored without a word. Only a
+    /// key with settings under it counts, so a lone variable such as <c>GATEWAY_URL</c> is never taken for one.
+    /// </summary>
+    public static IEnumerable<OptionProblem> MisspeltSections(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        foreach (var section in configuration.GetChildren())
+        {
+            if (!string.Equals(section.Key, SectionName, StringComparison.OrdinalIgnoreCase)
+                && OptionNames.Closest(section.Key, [SectionName]) is not null
+                && section.GetChildren().Any())
+            {
+                yield return new(section.Key, $"is not the gateway's section (did you mean {SectionName}?): its settings are {SectionName}__NAME variables or \"{SectionName}\" in appsettings.json");
+            }
+        }
+    }
+
+    /// <summary>
     /// Reads the <c>Gateway</c> section (command line, <c>appsettings.json</c>, <c>Gateway__*</c>
     /// variables). A value that is not a number where one is needed is added to
     /// <paramref name="problems"/> by its switch (e.g. <c>--port must be a whole number (was 'abc')</c>)

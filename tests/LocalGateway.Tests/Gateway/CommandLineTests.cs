@@ -271,6 +271,30 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_misspelt_Gateway_section_is_refused_with_the_name_it_is_a_slip_of()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["Gatway__Port"] = "9000" }, "--port", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            "Invalid option: Gatway is not the gateway's section (did you mean Gateway?): its settings are Gateway__NAME variables or \"Gateway\" in appsettings.json.",
+            Assert.Single(run.Errors));
+    }
+
+    [Fact]
+    public void A_lone_variable_named_like_the_section_is_not_taken_for_it()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateways"] = "a value, not a section",
+            ["Gateway:Port"] = "9000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }).Build();
+
+        Assert.Empty(GatewayOptions.MisspeltSections(configuration));
+    }
+
+    [Fact]
     public async Task A_mistyped_SOCKETRELAY_variable_in_the_gateways_environment_is_refused_as_it_would_reach_nothing()
     {
         var run = await RunAsync(new Dictionary<string, string> { ["SOCKETRELAY_MAX_CONCURENT_GROUPS"] = "5" }, "--port", "0");
