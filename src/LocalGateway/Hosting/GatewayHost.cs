@@ -143,12 +143,6 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private async Task StartComponentsAsync(Func<string, string?> environment, TextWriter functionLogs, Action<ILoggingBuilder> configureLogging)
     {
         var address = await ResolveHostAsync(Options.Host);
-        if (Options.FunctionBinary is { } binaryToCheck)
-        {
-            // Before the data directory is created: a start refused for its binary leaves nothing behind.
-            CheckFunctionBinary(binaryToCheck);
-        }
-
         if (Options.Queue == "sqlite" && !Directory.Exists(Options.DataDir))
         {
             var directory = Path.GetFullPath(Options.DataDir).TrimEnd(Path.DirectorySeparatorChar);
@@ -245,7 +239,6 @@ public sealed partial class GatewayHost : IAsyncDisposable
         }
         catch (Exception ex) when (ex is FileNotFoundException or UnauthorizedAccessException)
         {
-            // Checked before the queue opened (CheckFunctionBinary); this is a binary removed or changed since.
             throw new GatewayStartException(ex.Message, ex);
         }
         catch (InvalidOptionsException ex)
@@ -299,19 +292,6 @@ public sealed partial class GatewayHost : IAsyncDisposable
         catch (SocketException)
         {
             return true;
-        }
-    }
-
-    /// <exception cref="GatewayStartException">The binary is missing, a directory or not executable.</exception>
-    private static void CheckFunctionBinary(string binary)
-    {
-        try
-        {
-            ChildProcessFunctionHost.CheckBinary(binary);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or UnauthorizedAccessException)
-        {
-            throw new GatewayStartException(ex.Message, ex);
         }
     }
 

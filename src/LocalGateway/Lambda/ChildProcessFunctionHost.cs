@@ -80,14 +80,11 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         return host;
     }
 
-    /// <summary>
-    /// Whether <paramref name="binary"/> can be run as the function: the gateway asks before it opens its data
-    /// directory, so a refused start leaves nothing behind.
-    /// </summary>
+    /// <summary>Whether <paramref name="binary"/> can be run as the function.</summary>
     /// <returns>The binary's absolute path.</returns>
     /// <exception cref="FileNotFoundException">The binary does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The path is a directory, or a file without an execute permission bit.</exception>
-    public static string CheckBinary(string binary)
+    private static string CheckBinary(string binary)
     {
         var path = Path.GetFullPath(binary);
         if (Directory.Exists(path))
