@@ -29,6 +29,7 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
     private readonly QueueSignal _signal = new();
     private readonly Lock _disposeLock = new();
     private bool _disposed;
+    private long _emptyLooks;
 
     private SqliteFifoQueue(SqliteQueueOptions options, TimeProvider time, DataDirectoryLock directoryLock, SqliteQueueStore store)
     {
@@ -85,16 +86,22 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         QueueArguments.ValidateReceive(maxMessages, visibilityTimeout, waitTime);
 
         var deadline = _time.GetUtcNow() + waitTime;
+        using var waiter = _signal.Register();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
 
-            // Taken before looking, so a send between the look and the wait still wakes us.
-            var pulse = _signal.NextPulse;
+            // Before looking, so a send between the look and the wait still wakes us.
+            waiter.Look();
             var received = await _writer.Run(new ReceiveOperation(maxMessages, visibilityTimeout, _options.MaxReceiveCount, _options.SenderId));
             foreach (var (messageId, reason) in received.DeadLettered)
             {
                 DeadLetterObserver?.DeadLettered(messageId, reason, Now());
+            }
+
+            if (received.Messages.Count == 0)
+            {
+                Interlocked.Increment(ref _emptyLooks);
             }
 
             var remaining = deadline - _time.GetUtcNow();
@@ -103,7 +110,7 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
                 return received.Messages;
             }
 
-            await WaitForPulseAsync(pulse, remaining < _options.IdlePollInterval ? remaining : _options.IdlePollInterval, cancellationToken);
+            await waiter.WaitAsync(remaining < _options.IdlePollInterval ? remaining : _options.IdlePollInterval, _time, cancellationToken);
         }
     }
 
@@ -143,6 +150,13 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
 
         return deleted;
     }
+
+    /// <summary>
+    /// Looks at the queue that found nothing to receive, counted per look: a long poll looks once when it starts and
+    /// once each time it is woken or its idle poll interval passes. (SQS's <c>NumberOfEmptyReceives</c> counts
+    /// receive calls instead.) Each idle long poll woken for a message another receive took adds one.
+    /// </summary>
+    internal long EmptyLooks => Interlocked.Read(ref _emptyLooks);
 
     /// <summary>
     /// Told of every message the queue moves to the dead-letter queue, and asked for the message's
@@ -194,22 +208,13 @@ public sealed class SqliteFifoQueue : IFifoQueue, IDisposable
         _directoryLock.Dispose();
 
         // Long polls wake up and find the queue closed instead of waiting out their time.
-        _signal.Pulse();
+        _signal.Close();
     }
 
     private Task<T> ExclusiveAsync<T>(Func<SqliteQueueStore, long, T> work, CancellationToken cancellationToken, Func<T, bool>? wakes = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return _writer.Run(new ExclusiveOperation<T>(work, wakes));
-    }
-
-    private async Task WaitForPulseAsync(Task pulse, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = Task.Delay(timeout, _time, stopWaiting.Token);
-        await Task.WhenAny(pulse, timer);
-        await stopWaiting.CancelAsync();
-        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -35,7 +35,10 @@ internal sealed class StoreWriter : IDisposable
     private int _disposed;
 
     /// <param name="now">The time operations run at, in Unix milliseconds (the queue's <see cref="TimeProvider"/>).</param>
-    /// <param name="wakeReceivers">Called once after a commit that may have made a message deliverable (<see cref="StoreOperation.WakesReceivers"/>).</param>
+    /// <param name="wakeReceivers">
+    /// Called once after a commit that may have left a message for another receive (<see cref="StoreOperation.WakesReceivers"/>)
+    /// when a message group is open then: it wakes one long poll (<see cref="QueueSignal"/>).
+    /// </param>
     public StoreWriter(SqliteQueueStore store, Func<long> now, Action wakeReceivers)
     {
         _store = store;
@@ -124,11 +127,7 @@ internal sealed class StoreWriter : IDisposable
             return;
         }
 
-        if (operation.WakesReceivers)
-        {
-            _wakeReceivers();
-        }
-
+        WakeReceiversAfter(operation.WakesReceivers);
         operation.Complete();
     }
 
@@ -160,12 +159,18 @@ internal sealed class StoreWriter : IDisposable
             return;
         }
 
-        if (batch.Exists(operation => operation.WakesReceivers))
+        WakeReceiversAfter(batch.Exists(operation => operation.WakesReceivers));
+        batch.ForEach(operation => operation.Complete());
+    }
+
+    // Before the operations complete, so a receive that left more behind has the next poll woken while its own
+    // caller goes on with what it took.
+    private void WakeReceiversAfter(bool mayHaveLeftMessages)
+    {
+        if (mayHaveLeftMessages && _store.HasOpenGroup(_now()))
         {
             _wakeReceivers();
         }
-
-        batch.ForEach(operation => operation.Complete());
     }
 }
 
@@ -181,7 +186,11 @@ internal abstract class StoreOperation
     /// <summary>Whether it needs a transaction at all at <paramref name="now"/>.</summary>
     public virtual bool NeedsTransaction(SqliteQueueStore store, long now) => true;
 
-    /// <summary>Whether, once committed, it may have made a message deliverable (a new message, a deleted head).</summary>
+    /// <summary>
+    /// Whether, once committed, it may have left a message for another receive: a new message, a deleted head, a
+    /// redrive, or a receive that took messages and may not have taken all there are. The writer then wakes a long
+    /// poll if a message group is open.
+    /// </summary>
     public virtual bool WakesReceivers => false;
 
     /// <summary>Does the work; for a joining operation, inside the shared transaction.</summary>
@@ -230,6 +239,8 @@ internal sealed class ReceiveOperation(int maxMessages, TimeSpan visibilityTimeo
     public override bool Joins => true;
 
     public override bool Durable => false;
+
+    public override bool WakesReceivers => Value is { Messages.Count: > 0 };
 
     public override bool NeedsTransaction(SqliteQueueStore store, long now) => store.HasOpenGroup(now);
 

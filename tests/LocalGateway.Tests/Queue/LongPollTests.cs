@@ -70,10 +70,83 @@ public sealed class LongPollTests : IDisposable
             () => _queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), WaitTime, cancellation.Token));
     }
 
+    [Fact]
+    public async Task A_message_wakes_the_one_long_poll_that_receives_it_not_every_idle_one()
+    {
+        var polls = Enumerable.Range(0, 8).Select(_ => _queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), WaitTime, CancellationToken.None)).ToList();
+        await UntilAsync(() => _queue.EmptyLooks == polls.Count);
+
+        await SendAsync("for one of them", "group");
+        var first = await Task.WhenAny(polls).WaitAsync(WellBeforeWaitTime);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal("for one of them", Assert.Single(await first).Body);
+        Assert.Equal(polls.Count - 1, polls.Count(poll => !poll.IsCompleted));
+        // Each poll looked once when it started; none of the others was woken to look again and find nothing.
+        Assert.Equal(polls.Count, _queue.EmptyLooks);
+    }
+
+    [Fact]
+    public async Task Groups_opened_by_one_commit_wake_as_many_long_polls_as_it_takes_to_receive_them_all()
+    {
+        // Three groups locked by their received heads, five more messages queued behind each.
+        string[] groups = ["g1", "g2", "g3"];
+        foreach (var group in groups)
+        {
+            await SendAsync($"{group} head", group);
+        }
+
+        var heads = await _queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal(groups.Length, heads.Count);
+        foreach (var group in groups)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await SendAsync($"{group} {i}", group);
+            }
+        }
+
+        var looksBefore = _queue.EmptyLooks;
+        var polls = Enumerable.Range(0, 3).Select(_ => _queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), WaitTime, CancellationToken.None)).ToList();
+        await UntilAsync(() => _queue.EmptyLooks == looksBefore + polls.Count);
+
+        // One commit opens all three groups: the first poll woken takes ten (two groups), and the group it leaves
+        // open wakes a second poll; the third stays asleep.
+        await _queue.DeleteBatchAsync(heads.Select(head => head.ReceiptHandle).ToList(), CancellationToken.None);
+        var received = new List<ReceivedMessage>();
+        var stopwatch = Stopwatch.StartNew();
+        while (received.Count < 15 && stopwatch.Elapsed < WellBeforeWaitTime)
+        {
+            var done = polls.Where(poll => poll.IsCompleted).ToList();
+            polls.RemoveAll(done.Contains);
+            foreach (var poll in done)
+            {
+                received.AddRange(await poll);
+            }
+
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(15, received.Count);
+        Assert.Equal(groups, received.Select(message => message.MessageGroupId).Distinct().Order());
+        Assert.False(Assert.Single(polls).IsCompleted);
+        Assert.Equal(looksBefore + 3, _queue.EmptyLooks);
+    }
+
     public void Dispose()
     {
         _queue.Dispose();
         Directory.Delete(_options.DataDirectory, recursive: true);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(stopwatch.Elapsed < WellBeforeWaitTime, "the long polls did not all look within the time");
+            await Task.Delay(10);
+        }
     }
 
     private Task<SendResult> SendAsync(string body, string group) =>
