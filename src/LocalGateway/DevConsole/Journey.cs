@@ -61,13 +61,6 @@ internal sealed class Journey(string messageId)
     /// <summary>The usual journey is received, queued, invoked and delivered: room for those four up front.</summary>
     public List<JourneyStep> Steps { get; } = new(4);
 
-    /// <summary><c>@connections</c> answers for this message during the current invocation.</summary>
-    public int PendingAttempts { get; set; }
-
-    public int? PendingStatus { get; set; }
-
-    public long PendingPostedAt { get; set; }
-
     /// <summary>Why the message last failed, for its dead-letter reason.</summary>
     public string? LastFailure { get; set; }
 

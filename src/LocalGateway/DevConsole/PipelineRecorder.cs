@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using SocketRelay.Infrastructure.Sqs;
@@ -19,6 +20,13 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
     public const int DefaultMessageCapacity = 500;
     public const int DefaultInvocationCapacity = 200;
     public const int SeriesSeconds = 300;
+
+    /// <summary>
+    /// <c>@connections</c> answers kept for messages whose invocation has not ended yet, by the reply's
+    /// <c>requestId</c>; the oldest go first. Apart from a caller's own posts, they are the messages of the
+    /// batches running now, so this bounds them only against posts no invocation ever claims.
+    /// </summary>
+    public const int PendingPostCapacity = 10_000;
     private const int BodyPreviewChars = 2048;
     private const int RateWindowSeconds = 5;
 
@@ -32,6 +40,11 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
     private readonly Dictionary<string, long> _messagesPerConnection = new(StringComparer.Ordinal);
     private readonly SecondBucket[] _series = new SecondBucket[SeriesSeconds];
     private readonly Dictionary<string, long> _totals = new(StringComparer.Ordinal);
+
+    // Kept apart from the journeys: a message's journey can leave the ring while it waits in a backlog, and its
+    // outcome (delivered, gone, …) must still be counted from the @connections answer its invocation got.
+    private readonly Dictionary<string, PendingPost> _pendingPosts = new(StringComparer.Ordinal);
+    private readonly Queue<string> _pendingPostOrder = new();
 
     public PipelineRecorder(TimeProvider time, int messageCapacity = DefaultMessageCapacity, int invocationCapacity = DefaultInvocationCapacity)
     {
@@ -48,14 +61,14 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
 
     public int InvocationCapacity => _invocations.Capacity;
 
-    /// <summary>How many messages, invocations and connections the recorder holds now (for tests of its bounds).</summary>
-    public (int Messages, int MessageIndex, int Invocations, int InvocationIndex, int Connections) Held
+    /// <summary>How many messages, invocations, connections and pending <c>@connections</c> answers the recorder holds now (for tests of its bounds).</summary>
+    public (int Messages, int MessageIndex, int Invocations, int InvocationIndex, int Connections, int PendingPosts) Held
     {
         get
         {
             lock (_lock)
             {
-                return (_journeys.Count, _byMessageId.Count + _byRequestId.Count, _invocations.Count, _invocationById.Count, _messagesPerConnection.Count);
+                return (_journeys.Count, _byMessageId.Count + _byRequestId.Count, _invocations.Count, _invocationById.Count, _messagesPerConnection.Count, _pendingPosts.Count);
             }
         }
     }
@@ -105,11 +118,21 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
         lock (_lock)
         {
             Count("connectionsPosts");
-            if (requestId is not null && _byRequestId.TryGetValue(requestId, out var journey))
+            if (requestId is null)
             {
-                journey.PendingAttempts++;
-                journey.PendingStatus = statusCode;
-                journey.PendingPostedAt = now;
+                return;
+            }
+
+            ref var post = ref CollectionsMarshal.GetValueRefOrAddDefault(_pendingPosts, requestId, out var known);
+            post = new PendingPost(post.Attempts + 1, statusCode, now);
+            if (!known)
+            {
+                _pendingPostOrder.Enqueue(requestId);
+                if (_pendingPostOrder.Count > PendingPostCapacity)
+                {
+                    // The oldest id may have been claimed already (then this removes nothing): the order queue is the bound.
+                    _pendingPosts.Remove(_pendingPostOrder.Dequeue());
+                }
             }
         }
     }
@@ -148,17 +171,18 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
                 FillFromQueue(journey, message);
                 journey.Add(new JourneyStep(
                     JourneySteps.Invoked, started, null, result.RequestId, messages.Count, message.ApproximateReceiveCount));
-                var step = Outcome(journey, result, failedMessageIds.Contains(message.MessageId), answered);
+                var post = journey.RequestId is { } requestId && _pendingPosts.Remove(requestId, out var answer) ? answer : (PendingPost?)null;
+                var step = Outcome(journey, result, failedMessageIds.Contains(message.MessageId), answered, post);
                 journey.Add(step);
-                journey.PendingAttempts = 0;
-                journey.PendingStatus = null;
                 Count(step.Step);
                 if (step.Step is JourneySteps.Delivered or JourneySteps.Gone)
                 {
                     bucket.Delivered++;
-                    if (journey.ReceivedAt is { } receivedAt && step.Step == JourneySteps.Delivered)
+                    if (step.Step == JourneySteps.Delivered)
                     {
-                        bucket.AddLatency(step.At - receivedAt);
+                        // A journey that left the ring while its message waited starts again at the receive: the
+                        // queue's SentTimestamp stands in for the frame's arrival.
+                        bucket.AddLatency(step.At - (journey.ReceivedAt ?? message.SentTimestamp));
                     }
                 }
                 else if (step.Step != JourneySteps.Completed)
@@ -370,11 +394,11 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
         }
     }
 
-    private static JourneyStep Outcome(Journey journey, InvocationResult result, bool failed, long answered)
+    private static JourneyStep Outcome(Journey journey, InvocationResult result, bool failed, long answered, PendingPost? post)
     {
-        var status = journey.PendingStatus;
-        var attempts = journey.PendingAttempts == 0 ? (int?)null : journey.PendingAttempts;
-        var postedAt = journey.PendingAttempts == 0 ? answered : journey.PendingPostedAt;
+        var status = post?.Status;
+        var attempts = post?.Attempts;
+        var postedAt = post?.PostedAt ?? answered;
         if (result.Outcome != InvocationOutcome.Response)
         {
             journey.LastFailure = result.Outcome == InvocationOutcome.Error
@@ -410,6 +434,9 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
     }
 
     private const int StatusCodes410 = 410;
+
+    /// <summary>The <c>@connections</c> answers for one reply during its invocation: how many, the last status, when (Unix ms).</summary>
+    private readonly record struct PendingPost(int Attempts, int Status, long PostedAt);
 
     private static string Hint(int statusCode) => statusCode switch
     {

@@ -115,9 +115,49 @@ public sealed class PipelineRecorderTests
         }
 
         var held = recorder.Held;
-        Assert.Equal((50, 50, 20, 20, 7), (held.Messages, held.MessageIndex / 2, held.Invocations, held.InvocationIndex, held.Connections));
+        Assert.Equal((50, 50, 20, 20, 7, 0), (held.Messages, held.MessageIndex / 2, held.Invocations, held.InvocationIndex, held.Connections, held.PendingPosts));
         Assert.Equal("m19999", Messages(recorder).First().GetProperty("messageId").GetString());
         Assert.True(Messages(recorder).All(m => m.GetProperty("body").GetString()!.Length <= 2048));
+    }
+
+    [Fact]
+    public void A_backlog_longer_than_the_journeys_kept_is_still_counted_delivered_message_by_message()
+    {
+        // 2,000 messages queued before any is invoked, against a ring of 50 journeys: most journeys leave the ring
+        // before their message's invocation, which must still count each reply the client got.
+        var recorder = new PipelineRecorder(_time, messageCapacity: 50);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        const int count = 2000;
+        for (var i = 0; i < count; i++)
+        {
+            recorder.MessageQueued("c", $"r{i}", "g", "b", new SendResult($"m{i}", $"{i}", false), now - 30, now - 29);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            recorder.PostedToConnection("c", $"r{i}", i % 10 == 0 ? 410 : 200);
+            recorder.BatchInvoked([Received($"m{i}", "c", $"r{i}", sentTimestamp: now - 29)], Result($"inv{i}"), _time.GetUtcNow(), new HashSet<string>());
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var pipeline = Pipeline(recorder);
+        var connectionsApi = pipeline.GetProperty("connectionsApi");
+        Assert.Equal((1800, 200, 0), (connectionsApi.GetProperty("delivered").GetInt32(), connectionsApi.GetProperty("gone").GetInt32(), connectionsApi.GetProperty("completed").GetInt32()));
+        Assert.Equal(count, pipeline.GetProperty("series").GetProperty("delivered")[298].GetInt32());
+        Assert.InRange(pipeline.GetProperty("series").GetProperty("latencyMaxMs")[298].GetInt32(), 29, 40);
+        Assert.Equal(0, recorder.Held.PendingPosts);
+    }
+
+    [Fact]
+    public void Connections_answers_no_invocation_claims_are_bounded()
+    {
+        var recorder = new PipelineRecorder(_time);
+        for (var i = 0; i < PipelineRecorder.PendingPostCapacity * 3; i++)
+        {
+            recorder.PostedToConnection("c", $"posted by hand {i}", 200);
+        }
+
+        Assert.Equal(PipelineRecorder.PendingPostCapacity, recorder.Held.PendingPosts);
     }
 
     [Fact]
@@ -177,10 +217,21 @@ public sealed class PipelineRecorderTests
     private static InvocationResult Result(string requestId, InvocationOutcome outcome = InvocationOutcome.Response) =>
         new(requestId, outcome, "{}"u8.ToArray(), null, DateTimeOffset.UtcNow, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    private static ReceivedMessage Received(string messageId, string connectionId, string requestId) => new(
+    private static ReceivedMessage Received(string messageId, string connectionId, string requestId, long sentTimestamp = 0) => new(
         messageId, "handle", "body", "g", requestId,
         new Dictionary<string, string> { [SqsRecordMapper.ConnectionIdAttribute] = connectionId, [SqsRecordMapper.RequestIdAttribute] = requestId },
-        1, 0, 0, "1", "sender");
+        1, sentTimestamp, 0, "1", "sender");
+
+    private static JsonElement Pipeline(PipelineRecorder recorder)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            recorder.WritePipeline(json, new QueueStats(0, 0, 0, 0, 0), 1);
+        }
+
+        return JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
+    }
 
     private static List<JsonElement> Messages(PipelineRecorder recorder)
     {
