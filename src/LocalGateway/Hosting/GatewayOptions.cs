@@ -124,9 +124,25 @@ public sealed class GatewayOptions
             // Gateway__Port__X is no setting, and Gateway__FunctionEnvironment=A=1 sets no variable: both would
             // otherwise be ignored without a word.
             var isVariables = string.Equals(known.Key, nameof(FunctionEnvironment), StringComparison.OrdinalIgnoreCase);
+            var listReported = false;
             foreach (var nested in isVariables ? known.GetChildren().SelectMany(v => v.GetChildren()) : known.GetChildren())
             {
-                problems.Add(new($"{SectionName}__{nested.Path[(SectionName.Length + 1)..].Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal)}", "is not a setting of the gateway: run with --help for each option's variable"));
+                var name = $"{SectionName}__{nested.Path[(SectionName.Length + 1)..].Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal)}";
+                if (!isVariables && nested.Key.All(char.IsAsciiDigit))
+                {
+                    // "FaultStatus": [429, 503] in appsettings.json: one problem for the list, saying how to write it.
+                    if (!listReported)
+                    {
+                        listReported = true;
+                        problems.Add(new(name, $"is an element of a list, but {known.Key} takes one value" + (string.Equals(known.Key, nameof(FaultStatus), StringComparison.OrdinalIgnoreCase)
+                            ? ": write the codes in one string, separated by commas, e.g. \"429,503\""
+                            : "")));
+                    }
+
+                    continue;
+                }
+
+                problems.Add(new(name, "is not a setting of the gateway: run with --help for each option's variable"));
             }
 
             if (isVariables && known.Value is not null)

@@ -342,6 +342,7 @@ public sealed class CommandLineTests : IDisposable
 
     [Theory]
     [InlineData("Gateway__Port__X", "Gateway__Port__X is not a setting of the gateway: run with --help for each option's variable")]
+    [InlineData("Gateway__FaultStatus__0", "Gateway__FaultStatus__0 is an element of a list, but FaultStatus takes one value: write the codes in one string, separated by commas, e.g. \"429,503\"")]
     [InlineData("Gateway__FunctionEnvironment__TABLE__X", "Gateway__FunctionEnvironment__TABLE__X is not a setting of the gateway: run with --help for each option's variable")]
     [InlineData("Gateway__FunctionEnvironment", "Gateway__FunctionEnvironment sets no variable: give each by its name, as --function-env NAME=VALUE, Gateway__FunctionEnvironment__NAME=VALUE or \"FunctionEnvironment\": { \"NAME\": \"VALUE\" } in appsettings.json")]
     public void A_value_under_a_setting_or_on_the_variables_section_is_refused_not_ignored(string variable, string problem)

@@ -52,6 +52,23 @@ public sealed class OptionOriginTests : IDisposable
     }
 
     [Fact]
+    public void A_list_in_appsettings_json_for_an_option_of_one_value_is_refused_once_saying_how_to_write_it()
+    {
+        var file = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(file, """{ "Gateway": { "FaultStatus": [429, 503], "Pollers": [2] } }""");
+        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
+        var problems = new List<Application.Configuration.OptionProblem>();
+        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+
+        Assert.Equal(
+            [
+                "\"FaultStatus:0\" in appsettings.json (section \"Gateway\") is an element of a list, but FaultStatus takes one value: write the codes in one string, separated by commas, e.g. \"429,503\"",
+                "\"Pollers:0\" in appsettings.json (section \"Gateway\") is an element of a list, but Pollers takes one value",
+            ],
+            problems.Select(problem => OptionOrigin.Describe(configuration, problem, new Hashtable())).Order());
+    }
+
+    [Fact]
     public void A_broken_appsettings_json_is_reported_with_the_readers_reason_and_position()
     {
         var file = Path.Combine(_directory, "appsettings.json");
