@@ -86,10 +86,16 @@ public sealed class LongPollTests : IDisposable
         Assert.Equal(polls.Count, _queue.EmptyLooks);
     }
 
-    [Fact]
-    public async Task Groups_opened_by_one_commit_wake_as_many_long_polls_as_it_takes_to_receive_them_all()
+    [Theory]
+    // Ten a receive: the poll woken takes g1 and g2 whole and leaves g3 open, which wakes a second; the third sleeps on.
+    [InlineData(10, 3, 5, 2)]
+    // Two a receive: each poll woken takes one group and leaves the next open, which wakes the next poll; three polls
+    // for three groups, and the fourth sleeps on.
+    [InlineData(2, 4, 2, 3)]
+    public async Task Groups_opened_by_one_commit_wake_as_many_long_polls_as_it_takes_to_receive_them_all(
+        int maxMessages, int pollCount, int perGroup, int pollsThatReceive)
     {
-        // Three groups locked by their received heads, five more messages queued behind each.
+        // Three groups locked by their received heads, more messages queued behind each.
         string[] groups = ["g1", "g2", "g3"];
         foreach (var group in groups)
         {
@@ -100,37 +106,39 @@ public sealed class LongPollTests : IDisposable
         Assert.Equal(groups.Length, heads.Count);
         foreach (var group in groups)
         {
-            for (var i = 0; i < 5; i++)
+            for (var i = 0; i < perGroup; i++)
             {
                 await SendAsync($"{group} {i}", group);
             }
         }
 
         var looksBefore = _queue.EmptyLooks;
-        var polls = Enumerable.Range(0, 3).Select(_ => _queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), WaitTime, CancellationToken.None)).ToList();
+        var polls = Enumerable.Range(0, pollCount).Select(_ => _queue.ReceiveAsync(maxMessages, TimeSpan.FromSeconds(30), WaitTime, CancellationToken.None)).ToList();
         await UntilAsync(() => _queue.EmptyLooks == looksBefore + polls.Count);
 
-        // One commit opens all three groups: the first poll woken takes ten (two groups), and the group it leaves
-        // open wakes a second poll; the third stays asleep.
+        // One commit opens all three groups.
         await _queue.DeleteBatchAsync(heads.Select(head => head.ReceiptHandle).ToList(), CancellationToken.None);
-        var received = new List<ReceivedMessage>();
+        var received = new List<IReadOnlyList<ReceivedMessage>>();
         var stopwatch = Stopwatch.StartNew();
-        while (received.Count < 15 && stopwatch.Elapsed < WellBeforeWaitTime)
+        while (received.Sum(batch => batch.Count) < groups.Length * perGroup && stopwatch.Elapsed < WellBeforeWaitTime)
         {
             var done = polls.Where(poll => poll.IsCompleted).ToList();
             polls.RemoveAll(done.Contains);
             foreach (var poll in done)
             {
-                received.AddRange(await poll);
+                received.Add(await poll);
             }
 
             await Task.Delay(10);
         }
 
-        Assert.Equal(15, received.Count);
-        Assert.Equal(groups, received.Select(message => message.MessageGroupId).Distinct().Order());
-        Assert.False(Assert.Single(polls).IsCompleted);
-        Assert.Equal(looksBefore + 3, _queue.EmptyLooks);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(groups.Length * perGroup, received.Sum(batch => batch.Count));
+        Assert.Equal(groups, received.SelectMany(batch => batch).Select(message => message.MessageGroupId).Distinct().Order());
+        Assert.Equal(pollsThatReceive, received.Count);
+        Assert.All(polls, poll => Assert.False(poll.IsCompleted));
+        // None was woken to look in vain.
+        Assert.Equal(looksBefore + pollCount, _queue.EmptyLooks);
     }
 
     public void Dispose()
