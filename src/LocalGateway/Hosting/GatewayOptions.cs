@@ -289,6 +289,13 @@ public sealed class GatewayOptions
     {
         foreach (var problem in ToFaultOptions().Problems())
         {
+            if (problem.Name == nameof(ConnectionsFaultOptions.StatusCodes))
+            {
+                // As the user wrote it: '429 503' parses to no codes at all, which the fault options would show as ''.
+                yield return new(Switch(nameof(FaultStatus)), $"must list codes among {string.Join(',', ConnectionsFaultOptions.AllowedStatusCodes.Order())}, separated by commas (was '{FaultStatus}')");
+                continue;
+            }
+
             yield return problem.Renamed(problem.Name switch
             {
                 nameof(ConnectionsFaultOptions.Rate) => Switch(nameof(FaultRate)),

@@ -356,6 +356,22 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("429 503")]
+    [InlineData("429;503")]
+    [InlineData("429,abc")]
+    [InlineData("404")]
+    public void Fault_statuses_that_are_not_allowed_codes_separated_by_commas_are_refused_as_written(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(["--fault-status", value], CommandLine.SwitchMappings).Build();
+        var problems = new List<OptionProblem>();
+        var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+
+        Assert.Equal(
+            $"--fault-status must list codes among 429,500,502,503,504, separated by commas (was '{value}')",
+            Assert.Single(options.Problems()).ToString());
+    }
+
+    [Theory]
     [InlineData("--host")]
     [InlineData("--data-dir")]
     public void An_empty_host_or_data_directory_is_refused_by_its_switch(string option)
