@@ -457,6 +457,13 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
         journey.MessageGroupId = message.MessageGroupId;
         journey.Body = message.Body.Length > BodyPreviewChars ? message.Body[..BodyPreviewChars] : message.Body;
         journey.BodyLength = message.Body.Length;
+        if (journey.Steps.Count == 0)
+        {
+            // First seen at its invocation (its journey left the ring while it waited, or it was queued before this
+            // start): the queue's SentTimestamp says when it was queued, so the wait still shows.
+            journey.SequenceNumber = message.SequenceNumber;
+            journey.Add(new JourneyStep(JourneySteps.Queued, message.SentTimestamp));
+        }
     }
 
     private Journey JourneyFor(string messageId)

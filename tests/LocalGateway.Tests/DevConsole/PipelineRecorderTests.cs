@@ -146,6 +146,10 @@ public sealed class PipelineRecorderTests
         Assert.Equal(count, pipeline.GetProperty("series").GetProperty("delivered")[298].GetInt32());
         Assert.InRange(pipeline.GetProperty("series").GetProperty("latencyMaxMs")[298].GetInt32(), 29, 40);
         Assert.Equal(0, recorder.Held.PendingPosts);
+        // The journeys kept were started again at their invocation: they still show when the message was queued.
+        Assert.All(Messages(recorder), message => Assert.Equal(
+            [JourneySteps.Queued, JourneySteps.Invoked],
+            Steps(message).Take(2).Select(step => step.GetProperty("step").GetString())));
     }
 
     [Fact]
