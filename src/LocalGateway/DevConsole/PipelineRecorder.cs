@@ -180,7 +180,7 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
                     bucket.Delivered++;
                     if (step.Step == JourneySteps.Delivered)
                     {
-                        // A journey that left the ring while its message waited starts again at the receive: the
+                        // A journey that left the ring while its message waited starts again at the invocation: the
                         // queue's SentTimestamp stands in for the frame's arrival.
                         bucket.AddLatency(step.At - (journey.ReceivedAt ?? message.SentTimestamp));
                     }
