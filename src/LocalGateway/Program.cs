@@ -33,17 +33,18 @@ if (commandLineProblems.Count > 0)
 }
 
 IConfiguration configuration;
+var appSettings = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
 try
 {
     configuration = new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddJsonFile(appSettings, optional: true)
         .AddEnvironmentVariables()
         .AddCommandLine([.. CommandLine.ToConfigurationArguments(args)], CommandLine.SwitchMappings)
         .Build();
 }
 catch (Exception ex) when (ex is InvalidDataException or FormatException)
 {
-    await Console.Error.WriteLineAsync($"Invalid configuration: {OneLine(OptionOrigin.Unreadable(ex))}");
+    await Console.Error.WriteLineAsync($"Invalid configuration: {OneLine(OptionOrigin.Unreadable(ex, OptionOrigin.AppSettingsSource(appSettings)))}");
     return 2;
 }
 

@@ -145,6 +145,13 @@ public sealed class GatewayOptions
                 problems.Add(new(name, "is not a setting of the gateway: run with --help for each option's variable"));
             }
 
+            if (!isVariables && known.Value is null && !known.GetChildren().Any())
+            {
+                // "Port": null (or {} or []) in appsettings.json: the key is there with no value, which would
+                // otherwise leave the default in force without a word.
+                problems.Add(new(Switch(known.Key), "has no value (null, or an empty object or list): give it one, or leave the setting out for its default"));
+            }
+
             if (isVariables && known.Value is not null)
             {
                 problems.Add(new($"{SectionName}__{known.Key}", "sets no variable: give each by its name, as --function-env NAME=VALUE, Gateway__FunctionEnvironment__NAME=VALUE or \"FunctionEnvironment\": { \"NAME\": \"VALUE\" } in appsettings.json"));

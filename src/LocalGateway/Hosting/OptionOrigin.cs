@@ -40,6 +40,40 @@ public static class OptionOrigin
     }
 
     /// <summary>
+    /// The project's <c>appsettings.json</c> that the build copied to <paramref name="copy"/>, when that file is on
+    /// this machine (a build from source: <c>dotnet run --project src/LocalGateway</c>); null for a copy of its own
+    /// (a published gateway whose source is elsewhere, or edited in place).
+    /// </summary>
+    public static string? AppSettingsSource(string copy)
+    {
+        ArgumentNullException.ThrowIfNull(copy);
+        var source = typeof(OptionOrigin).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(attribute => attribute.Key == "SocketRelay.AppSettingsSource")?.Value;
+        return source is not null && File.Exists(source) && File.Exists(copy)
+            && !string.Equals(Path.GetFullPath(source), Path.GetFullPath(copy), StringComparison.Ordinal)
+            && File.ReadAllBytes(source).AsSpan().SequenceEqual(File.ReadAllBytes(copy))
+            ? source
+            : null;
+    }
+
+    /// <summary>
+    /// <see cref="Unreadable(Exception)"/>, followed, when the unreadable file is the build's copy of
+    /// <paramref name="source"/>, by the file to correct: the copy is made again from it by the next build.
+    /// </summary>
+    public static string Unreadable(Exception exception, string? source)
+    {
+        var text = Unreadable(exception);
+        if (source is null)
+        {
+            return text;
+        }
+
+        var shown = Path.GetRelativePath(Environment.CurrentDirectory, source);
+        return $"{text} The file is the build's copy of {(shown.StartsWith("..", StringComparison.Ordinal) ? source : shown)}: correct that one.";
+    }
+
+    /// <summary>
     /// The problem as its user should read it: <paramref name="problem"/> unchanged when its setting (named by a
     /// switch such as <c>--port</c>, or a variable such as <c>Gateway__Prot</c>) came from the command line or is
     /// not set; otherwise with where it was set, e.g. <c>--pollers must be … (set by the environment variable

@@ -69,6 +69,23 @@ public sealed class OptionOriginTests : IDisposable
     }
 
     [Fact]
+    public void A_setting_with_no_value_in_appsettings_json_is_refused_instead_of_leaving_its_default_in_force()
+    {
+        var file = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(file, """{ "Gateway": { "Port": null, "Pollers": {}, "FunctionEnvironment": {}, "Host": "127.0.0.1" } }""");
+        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
+        var problems = new List<Application.Configuration.OptionProblem>();
+        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+
+        Assert.Equal(
+            [
+                "--pollers has no value (null, or an empty object or list): give it one, or leave the setting out for its default (set in appsettings.json as \"Pollers\" in section \"Gateway\")",
+                "--port has no value (null, or an empty object or list): give it one, or leave the setting out for its default (set in appsettings.json as \"Port\" in section \"Gateway\")",
+            ],
+            problems.Select(problem => OptionOrigin.Describe(configuration, problem, new Hashtable())).Order());
+    }
+
+    [Fact]
     public void A_broken_appsettings_json_is_reported_with_the_readers_reason_and_position()
     {
         var file = Path.Combine(_directory, "appsettings.json");
@@ -79,6 +96,33 @@ public sealed class OptionOriginTests : IDisposable
 
         Assert.StartsWith($"Failed to load configuration from file '{file}'.", text, StringComparison.Ordinal);
         Assert.EndsWith("That is line 3, byte 2 of the line.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_broken_build_copy_of_the_projects_appsettings_json_names_the_project_file_to_correct()
+    {
+        var repository = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(repository, "Solution.sln")))
+        {
+            repository = Path.GetDirectoryName(repository.TrimEnd(Path.DirectorySeparatorChar))!;
+        }
+
+        var source = Path.Combine(repository, "src", "LocalGateway", "appsettings.json");
+        var copy = Path.Combine(_directory, "appsettings.json");
+        File.Copy(source, copy);
+
+        // What dotnet run starts with: the build's copy, the same bytes as the project's file.
+        Assert.Equal(source, OptionOrigin.AppSettingsSource(copy));
+        var error = new InvalidDataException($"Failed to load configuration from file '{copy}'.");
+        Assert.Equal(
+            $"Failed to load configuration from file '{copy}'. The file is the build's copy of {source}: correct that one.",
+            OptionOrigin.Unreadable(error, OptionOrigin.AppSettingsSource(copy)));
+
+        // A copy edited in place, or none at all, is the file to correct itself.
+        File.AppendAllText(copy, " ");
+        Assert.Null(OptionOrigin.AppSettingsSource(copy));
+        Assert.Null(OptionOrigin.AppSettingsSource(Path.Combine(_directory, "missing.json")));
+        Assert.Equal($"Failed to load configuration from file '{copy}'.", OptionOrigin.Unreadable(error, null));
     }
 
     [Fact]
