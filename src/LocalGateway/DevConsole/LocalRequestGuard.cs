@@ -56,7 +56,8 @@ public static class LocalRequestGuard
         var json = request.ContentType is { } type && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
         return json || request.Headers.ContainsKey(ConsoleHeader)
             ? null
-            : $"send Content-Type: application/json or an {ConsoleHeader} header: a plain form post is refused";
+            : $"send Content-Type: application/json or an {ConsoleHeader} header: "
+                + (HttpMethods.IsPost(request.Method) ? "a plain form post is refused" : $"a {request.Method} without either is refused");
     }
 
     /// <summary>Whether a caller at the request's remote address is on this machine (<see cref="LoopbackCallers.IsAllowed"/>).</summary>

@@ -95,7 +95,7 @@ public sealed class ConsoleSecurityTests(GatewayFixture fixture) : IClassFixture
             request.Headers.Add("Origin", "http://attacker.example");
             request.Headers.Add("X-SocketRelay-Console", "1");
         }, "Origin");
-        await AssertRefusedAsync(HttpMethod.Delete, "/_local/api/dead-letters/some-id", _ => { }, "form post");
+        await AssertRefusedAsync(HttpMethod.Delete, "/_local/api/dead-letters/some-id", _ => { }, "a DELETE without either is refused");
     }
 
     [Fact]
