@@ -48,13 +48,12 @@ catch (Exception ex) when (ex is InvalidDataException or FormatException)
     return 2;
 }
 
+// Every problem at once, so that one run lists all there is to fix: a value that could not be read leaves its
+// default in place, which the checks below accept, so it is not reported twice.
 var problems = new List<OptionProblem>(GatewayOptions.MisspeltSections(configuration));
 var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
-if (problems.Count == 0)
-{
-    problems.AddRange(options.Problems(Environment.GetEnvironmentVariable));
-    problems.AddRange(FunctionEnvironment.InheritedProblems(Environment.GetEnvironmentVariables().Keys.OfType<string>()));
-}
+problems.AddRange(options.Problems(Environment.GetEnvironmentVariable));
+problems.AddRange(FunctionEnvironment.InheritedProblems(Environment.GetEnvironmentVariables().Keys.OfType<string>()));
 
 if (problems.Count > 0)
 {

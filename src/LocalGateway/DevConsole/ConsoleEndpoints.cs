@@ -119,6 +119,11 @@ public static class ConsoleEndpoints
             recorder.OperatorAction([messageId], JourneySteps.Deleted);
             return Results.NoContent();
         });
+
+        // Anything else under the API: an answer in the API's error shape, not an empty 404.
+        endpoints.Map("/_local/api/{**rest}", (Delegate)((HttpContext http) => Guarded(http, write: false, () => Task.FromResult(Error(
+            StatusCodes.Status404NotFound,
+            $"no console API answers {http.Request.Method} {http.Request.Path}: see GET /_local/api/pipeline, messages, connections, invocations and dead-letters")))));
         return endpoints;
     }
 
@@ -127,6 +132,7 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> Guarded(HttpContext http, bool write, Func<Task<IResult>> handler)
     {
+        http.Response.Headers.XContentTypeOptions = "nosniff";
         if ((write ? LocalRequestGuard.RefuseWrite(http) : LocalRequestGuard.RefuseRead(http)) is { } refused)
         {
             return Error(StatusCodes.Status403Forbidden, refused);
@@ -191,10 +197,14 @@ public static class ConsoleEndpoints
         json.WriteEndObject();
     }
 
+    // Strings as written (a body's quotes as \", not \u0022), so that the answers read well with curl: they are
+    // application/json with nosniff, read by the console's script as data, never placed into HTML as markup.
+    private static readonly JsonWriterOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static IResult Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Readable))
         {
             write(json);
         }
@@ -206,7 +216,7 @@ public static class ConsoleEndpoints
     internal static IResult Error(int statusCode, string message)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Readable))
         {
             json.WriteStartObject();
             json.WriteString("error", message);

@@ -65,6 +65,33 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task Bodies_read_as_written_and_an_unknown_api_path_or_method_answers_404_in_the_error_shape()
+    {
+        await using var gateway = await ReliabilityGateway.StartAsync(_ => { }, new Dictionary<string, string>());
+        using var http = new HttpClient { BaseAddress = gateway.Host.HttpUrl };
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(gateway.Host.WebSocketUrl, CancellationToken.None);
+        await client.SendTextAsync("""{"MessageGroupId":"g","say":"<hi> & 'bye'"}""");
+        await client.ReceiveTextAsync();
+
+        // As curl shows it: the body's quotes escaped as JSON escapes them, nothing as \u00XX.
+        using var messages = await http.GetAsync("/_local/api/messages");
+        Assert.Equal("nosniff", messages.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("""\"say\":\"<hi> & 'bye'\"}""", await messages.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/_local/api/nope"), (HttpMethod.Post, "/_local/api/pipeline") })
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Add("X-SocketRelay-Console", "1");
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal(
+                $"no console API answers {method.Method} {path}: see GET /_local/api/pipeline, messages, connections, invocations and dead-letters",
+                (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Connections_are_listed_newest_first_and_capped_by_limit()
     {
         await using var gateway = await ReliabilityGateway.StartAsync(_ => { }, new Dictionary<string, string>());

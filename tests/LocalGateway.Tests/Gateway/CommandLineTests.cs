@@ -271,6 +271,17 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_bad_setting_is_reported_in_one_run_not_the_first_alone()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["Gateway__Prot"] = "9000", ["Gateway__Pollers"] = "0" }, "--port", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(2, run.Errors.Count);
+        Assert.Contains(run.Errors, line => line.StartsWith("Invalid option: Gateway__Prot is not a setting of the gateway", StringComparison.Ordinal));
+        Assert.Contains(run.Errors, line => line.StartsWith("Invalid option: --pollers must be", StringComparison.Ordinal) && line.EndsWith("(set by the environment variable Gateway__Pollers).", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_misspelt_Gateway_section_is_refused_with_the_name_it_is_a_slip_of()
     {
         var run = await RunAsync(new Dictionary<string, string> { ["Gatway__Port"] = "9000" }, "--port", "0");
