@@ -12,6 +12,9 @@ public sealed class ConnectionsFaultOptions
     /// <summary>The status codes a fault may answer with: throttling and server errors, the ones worth retrying.</summary>
     public static readonly IReadOnlySet<int> AllowedStatusCodes = new HashSet<int> { 429, 500, 502, 503, 504 };
 
+    /// <summary>The start of the problem a status list outside <see cref="AllowedStatusCodes"/> is reported with.</summary>
+    internal static string MustListAllowedCodes => $"must list codes among {string.Join(',', AllowedStatusCodes.Order())}";
+
     /// <summary>
     /// The share of <c>POST</c>s (0–1) answered with one of <see cref="StatusCodes"/> instead of being
     /// delivered: an injected fault never reaches the client, like a throttled call.
@@ -43,7 +46,7 @@ public sealed class ConnectionsFaultOptions
 
         if (StatusCodes.Count == 0 || StatusCodes.Any(code => !AllowedStatusCodes.Contains(code)))
         {
-            yield return new(nameof(StatusCodes), $"must list codes among {string.Join(',', AllowedStatusCodes.Order())} (was '{string.Join(',', StatusCodes)}')");
+            yield return new(nameof(StatusCodes), $"{MustListAllowedCodes} (was '{string.Join(',', StatusCodes)}')");
         }
 
         if (LatencyMs is < 0 or > 60_000)

@@ -299,7 +299,7 @@ public sealed class GatewayOptions
             if (problem.Name == nameof(ConnectionsFaultOptions.StatusCodes))
             {
                 // As the user wrote it: '429 503' parses to no codes at all, which the fault options would show as ''.
-                yield return new(Switch(nameof(FaultStatus)), $"must list codes among {string.Join(',', ConnectionsFaultOptions.AllowedStatusCodes.Order())}, separated by commas (was '{FaultStatus}')");
+                yield return new(Switch(nameof(FaultStatus)), $"{ConnectionsFaultOptions.MustListAllowedCodes}, separated by commas (was '{FaultStatus}')");
                 continue;
             }
 

@@ -14,6 +14,17 @@ public sealed class OptionOriginTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    // appsettings.json holding json, read as the gateway reads it: each problem of GatewayOptions.Load as its user sees it.
+    private List<string> LoadProblemsAsDescribed(string json)
+    {
+        var file = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(file, json);
+        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
+        var problems = new List<Application.Configuration.OptionProblem>();
+        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+        return [.. problems.Select(problem => OptionOrigin.Describe(configuration, problem, new Hashtable()))];
+    }
+
     [Fact]
     public void A_value_from_appsettings_json_is_named_there_and_one_from_the_command_line_is_left_as_it_is()
     {
@@ -40,49 +51,31 @@ public sealed class OptionOriginTests : IDisposable
     [Fact]
     public void A_mistyped_key_in_appsettings_json_is_answered_with_the_key_as_the_file_spells_it()
     {
-        var file = Path.Combine(_directory, "appsettings.json");
-        File.WriteAllText(file, """{ "Gateway": { "Prot": 9000 } }""");
-        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
-        var problems = new List<Application.Configuration.OptionProblem>();
-        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
-
         Assert.Equal(
             "\"Prot\" in appsettings.json (section \"Gateway\") is not a setting of the gateway: did you mean Port? Run with --help for each option's variable",
-            OptionOrigin.Describe(configuration, Assert.Single(problems), new Hashtable()));
+            Assert.Single(LoadProblemsAsDescribed("""{ "Gateway": { "Prot": 9000 } }""")));
     }
 
     [Fact]
     public void A_list_in_appsettings_json_for_an_option_of_one_value_is_refused_once_saying_how_to_write_it()
     {
-        var file = Path.Combine(_directory, "appsettings.json");
-        File.WriteAllText(file, """{ "Gateway": { "FaultStatus": [429, 503], "Pollers": [2] } }""");
-        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
-        var problems = new List<Application.Configuration.OptionProblem>();
-        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
-
         Assert.Equal(
             [
                 "\"FaultStatus:0\" in appsettings.json (section \"Gateway\") is an element of a list, but FaultStatus takes one value: write the codes in one string, separated by commas, e.g. \"429,503\"",
                 "\"Pollers:0\" in appsettings.json (section \"Gateway\") is an element of a list, but Pollers takes one value",
             ],
-            problems.Select(problem => OptionOrigin.Describe(configuration, problem, new Hashtable())).Order());
+            LoadProblemsAsDescribed("""{ "Gateway": { "FaultStatus": [429, 503], "Pollers": [2] } }""").Order());
     }
 
     [Fact]
     public void A_setting_with_no_value_in_appsettings_json_is_refused_instead_of_leaving_its_default_in_force()
     {
-        var file = Path.Combine(_directory, "appsettings.json");
-        File.WriteAllText(file, """{ "Gateway": { "Port": null, "Pollers": {}, "FunctionEnvironment": {}, "Host": "127.0.0.1" } }""");
-        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
-        var problems = new List<Application.Configuration.OptionProblem>();
-        GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
-
         Assert.Equal(
             [
                 "--pollers has no value (null, or an empty object or list): give it one, or leave the setting out for its default (set in appsettings.json as \"Pollers\" in section \"Gateway\")",
                 "--port has no value (null, or an empty object or list): give it one, or leave the setting out for its default (set in appsettings.json as \"Port\" in section \"Gateway\")",
             ],
-            problems.Select(problem => OptionOrigin.Describe(configuration, problem, new Hashtable())).Order());
+            LoadProblemsAsDescribed("""{ "Gateway": { "Port": null, "Pollers": {}, "FunctionEnvironment": {}, "Host": "127.0.0.1" } }""").Order());
     }
 
     [Fact]
