@@ -186,6 +186,12 @@ public sealed partial class GatewayHost : IAsyncDisposable
         configureLogging(builder.Logging);
         // A failed start is reported once, as a GatewayStartException, not also by the host's own error log.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // ASP.NET Core's hosting starts an Activity and a logging scope for every request whenever this
+        // category is enabled at all, even at Critical: for each @connections post, one per reply. At
+        // Warning and above it logs only a failed start (reported once, as a GatewayStartException) and
+        // the HTTP_PORTS override notice (this host reads no configuration), so it is off (bench/README,
+        // "Sixteenth look").
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
         builder.Services.AddSingleton<IStopDrain>(services => new DrainOnStop(this, services.GetRequiredService<ILogger<DrainOnStop>>()));
         builder.Services.AddSingleton(_queue).AddSingleton(observer).AddSingleton<IInboundMessageSink, QueueInboundSink>().AddApiGateway(api =>
