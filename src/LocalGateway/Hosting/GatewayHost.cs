@@ -189,8 +189,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         // ASP.NET Core's hosting starts an Activity and a logging scope for every request whenever this
         // category is enabled at all, even at Critical: for each @connections post, one per reply. At
         // Warning and above it logs only a failed start (reported once, as a GatewayStartException) and
-        // the HTTP_PORTS override notice (this host reads no configuration), so it is off (bench/README,
-        // "Sixteenth look").
+        // the HTTP_PORTS override notice (this host reads no configuration), so it is off (ADR-044).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, Options.Port));
         builder.Services.AddSingleton<IStopDrain>(services => new DrainOnStop(this, services.GetRequiredService<ILogger<DrainOnStop>>()));
