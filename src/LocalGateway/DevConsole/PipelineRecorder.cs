@@ -175,15 +175,18 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
                 var step = Outcome(journey, result, failedMessageIds.Contains(message.MessageId), answered, post);
                 journey.Add(step);
                 Count(step.Step);
-                if (step.Step is JourneySteps.Delivered or JourneySteps.Gone)
+                if (step.Step == JourneySteps.Delivered)
                 {
                     bucket.Delivered++;
-                    if (step.Step == JourneySteps.Delivered)
-                    {
-                        // A journey that left the ring while its message waited starts again at the invocation: the
-                        // queue's SentTimestamp stands in for the frame's arrival.
-                        bucket.AddLatency(step.At - (journey.ReceivedAt ?? message.SentTimestamp));
-                    }
+
+                    // A journey that left the ring while its message waited starts again at the invocation: the
+                    // queue's SentTimestamp stands in for the frame's arrival.
+                    bucket.AddLatency(step.At - (journey.ReceivedAt ?? message.SentTimestamp));
+                }
+                else if (step.Step == JourneySteps.Gone)
+                {
+                    // Processed, but no client got the reply: neither delivered nor failed.
+                    bucket.Gone++;
                 }
                 else if (step.Step != JourneySteps.Completed)
                 {
@@ -385,6 +388,7 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
             json.WriteNumber("intervalMs", 1000);
             WriteSeries(json, "received", second, b => b.Received);
             WriteSeries(json, "delivered", second, b => b.Delivered);
+            WriteSeries(json, "gone", second, b => b.Gone);
             WriteSeries(json, "failed", second, b => b.Failed);
             WriteSeries(json, "deadLettered", second, b => b.DeadLettered);
             WriteSeries(json, "latencyAvgMs", second, b => b.LatencyCount == 0 ? 0 : (int)(b.LatencySumMs / b.LatencyCount));
@@ -634,6 +638,8 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
 
         public int Delivered { get; set; }
 
+        public int Gone { get; set; }
+
         public int Failed { get; set; }
 
         public int DeadLettered { get; set; }
@@ -657,7 +663,7 @@ public sealed class PipelineRecorder : IPipelineObserver, IDeadLetterObserver
         public void Reset(long second)
         {
             Second = second;
-            Received = Delivered = Failed = DeadLettered = Invocations = 0;
+            Received = Delivered = Gone = Failed = DeadLettered = Invocations = 0;
             LatencySumMs = 0;
             LatencyCount = LatencyMaxMs = 0;
         }

@@ -52,7 +52,7 @@ function drawPipeline(p) {
   stage('stage-queue', [['accepted', p.queue.accepted], ['waiting', p.queue.queueDepth], ['in flight', p.queue.inFlight], ['completed', p.queue.completed], ['dead letters', p.queue.dlqDepth], ['redriven', p.queue.redriven]]);
   stage('stage-function', [['invocations', p.function.invocations], ['invocations / s', p.function.invocationsPerSecond], ['errors', p.function.errors], ['time-outs', p.function.timeouts]]);
   stage('stage-connections', [['posts', p.connectionsApi.posts], ['delivered', p.connectionsApi.delivered], ['gone', p.connectionsApi.gone], ['failed', p.connectionsApi.failed], ['parked', p.connectionsApi.parked], ['completed, no status', p.connectionsApi.completed], ['delivered / s', p.connectionsApi.deliveredPerSecond]]);
-  chart('throughput', [[p.series.received, '#2c62c0'], [p.series.delivered, '#1f8a4c'], [p.series.failed, '#c0362c']]);
+  chart('throughput', [[p.series.received, '#2c62c0'], [p.series.delivered, '#1f8a4c'], [p.series.gone, '#6b7385'], [p.series.failed, '#c0362c']]);
   chart('latency', [[p.series.latencyAvgMs, '#7a3fc0'], [p.series.latencyMaxMs, '#b26b00']]);
 }
 
