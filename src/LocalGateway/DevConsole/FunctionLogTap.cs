@@ -1,13 +1,16 @@
 using System.Text;
+using SocketRelay.LocalGateway.Lambda;
 
 namespace SocketRelay.LocalGateway.DevConsole;
 
 /// <summary>
-/// Passes the function's output through unchanged and hands each JSON log line that carries a
-/// <c>function_request_id</c> (Powertools' key for the invocation) to the recorder, so the console
-/// can show an invocation's own log lines. Lines without one (init, EMF metrics) only pass through.
+/// Passes the function's output through unchanged and hands each line that belongs to an invocation to the
+/// recorder, so the console can show an invocation's own log lines. A line belongs to the invocation its
+/// <c>function_request_id</c> (Powertools' key) names; failing that, to the invocation its function host says
+/// was running when the line was written (<see cref="IInvocationLogWriter"/>: any line of a child process,
+/// JSON or not). Other lines (initialisation, in-process EMF metrics) only pass through.
 /// </summary>
-public sealed class FunctionLogTap(TextWriter inner, PipelineRecorder recorder) : TextWriter
+public sealed class FunctionLogTap(TextWriter inner, PipelineRecorder recorder) : TextWriter, IInvocationLogWriter
 {
     private const string RequestIdKey = "\"function_request_id\":\"";
     private const string ColdStartTrue = "\"cold_start\":true";
@@ -69,6 +72,18 @@ public sealed class FunctionLogTap(TextWriter inner, PipelineRecorder recorder) 
         }
     }
 
+    public void WriteLine(string line, string? invocationRequestId)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        lock (_lock)
+        {
+            inner.WriteLine(line);
+            Split(line.AsSpan());
+            Capture(_partial.ToString(), invocationRequestId);
+            _partial.Clear();
+        }
+    }
+
     public override void Flush() => inner.Flush();
 
     /// <summary>The invocation a log line belongs to and its <c>cold_start</c>, read without parsing the whole line.</summary>
@@ -117,13 +132,13 @@ public sealed class FunctionLogTap(TextWriter inner, PipelineRecorder recorder) 
         }
     }
 
-    private void Capture(string line)
+    private void Capture(string line, string? invocationRequestId = null)
     {
         var trimmed = line.TrimEnd('\r');
         var (requestId, coldStart) = Read(trimmed);
-        if (requestId is not null)
+        if ((requestId ?? invocationRequestId) is { } invocation)
         {
-            recorder.FunctionLogLine(requestId, trimmed, coldStart);
+            recorder.FunctionLogLine(invocation, trimmed, coldStart);
         }
     }
 }

@@ -286,8 +286,8 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
         }
 
         var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => WriteLine(e.Data);
-        process.ErrorDataReceived += (_, e) => WriteLine(e.Data);
+        process.OutputDataReceived += (_, e) => WriteLine(environment, e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLine(environment, e.Data);
         lock (_processesLock)
         {
             if (_disposing)
@@ -316,11 +316,20 @@ public sealed partial class ChildProcessFunctionHost : IFunctionHost
     private static bool IsExecutable(string path) =>
         (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
-    private void WriteLine(string? line)
+    private void WriteLine(int environment, string? line)
     {
-        if (line is not null)
+        if (line is null)
         {
-            lock (_logOutput)
+            return;
+        }
+
+        lock (_logOutput)
+        {
+            if (_logOutput is IInvocationLogWriter attributed)
+            {
+                attributed.WriteLine(line, _runtime.InvocationOfOutput(environment, line));
+            }
+            else
             {
                 _logOutput.WriteLine(line);
             }

@@ -210,7 +210,29 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     }
 
     /// <summary>Called by a host before it starts environment <paramref name="environment"/>'s runtime: a fresh environment that has not initialised yet.</summary>
-    public void EnvironmentStarting(int environment) => _environments[environment].Initialized = false;
+    public void EnvironmentStarting(int environment)
+    {
+        _environments[environment].Initialized = false;
+        _environments[environment].Recent = null;
+    }
+
+    /// <summary>
+    /// The request id of the invocation that a <paramref name="line"/> of environment <paramref name="environment"/>'s
+    /// output belongs to, as Lambda's log stream places output: between one event's hand-out and the next, whatever the
+    /// runtime writes belongs to that event. A line read after the next hand-out that names the invocation before it
+    /// (AWS's runtime interface clients write the request id into every line, Powertools into <c>function_request_id</c>)
+    /// stays with that one. Null before the environment's first event: initialisation output belongs to no invocation.
+    /// </summary>
+    public string? InvocationOfOutput(int environment, string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (_environments[environment].Recent is not { } recent)
+        {
+            return null;
+        }
+
+        return recent.Previous is { } previous && line.Contains(previous, StringComparison.Ordinal) ? previous : recent.Current;
+    }
 
     /// <summary>
     /// Called by a host when environment <paramref name="environment"/>'s runtime process ended with
@@ -268,6 +290,7 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
             }
 
             pending.HandOut(environment, DateTimeOffset.UtcNow);
+            _environments[environment].Recent = new(pending.RequestId, _environments[environment].Recent?.Current);
             _inFlight[pending.RequestId] = pending;
             pending.StartClock(() => TimeOut(pending));
             http.Response.Headers[RuntimeApiContract.RequestIdHeader] = pending.RequestId;
@@ -393,7 +416,11 @@ public sealed partial class LocalRuntimeApi : IAsyncDisposable
     {
         public volatile bool Initialized;
         public volatile bool InitErrorReported;
+        public volatile RecentInvocations? Recent;
     }
+
+    /// <summary>The last event handed to an environment and the one before it.</summary>
+    private sealed record RecentInvocations(string Current, string? Previous);
 
     private sealed class Pending(string requestId, byte[] payload, TimeSpan timeout, string traceId) : IDisposable
     {

@@ -36,6 +36,30 @@ public sealed partial class LocalRuntimeApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task An_environments_output_belongs_to_the_event_handed_out_last_unless_it_names_the_one_before()
+    {
+        Assert.Null(_api.InvocationOfOutput(0, "init: loading handler")); // before any event: initialisation
+
+        var first = _api.InvokeAsync("{}"u8.ToArray(), TimeSpan.FromSeconds(5));
+        var a = await _runtime.GetNextInvocationAsync(CancellationToken.None);
+        Assert.Equal(a.RequestId, _api.InvocationOfOutput(0, "plain text, no request id"));
+        await _runtime.PostResponseAsync(a.RequestId, [], CancellationToken.None);
+        Assert.Equal(a.RequestId, _api.InvocationOfOutput(0, "written after the response, before the next event"));
+
+        var second = _api.InvokeAsync("{}"u8.ToArray(), TimeSpan.FromSeconds(5));
+        var b = await _runtime.GetNextInvocationAsync(CancellationToken.None);
+        Assert.Equal(b.RequestId, _api.InvocationOfOutput(0, "plain text"));
+        // A line of the first invocation read only now: AWS's runtime clients put the request id in each line.
+        Assert.Equal(a.RequestId, _api.InvocationOfOutput(0, $"2026-12-03T00:00:00.000Z\t{a.RequestId}\tINFO\tlate line"));
+        Assert.Null(_api.InvocationOfOutput(1, "another environment's line")); // environment 2 has had no event
+
+        _api.EnvironmentStarting(0); // a fresh process: its output before its first event belongs to nothing
+        Assert.Null(_api.InvocationOfOutput(0, "init of the new process"));
+        await _runtime.PostResponseAsync(b.RequestId, [], CancellationToken.None);
+        await Task.WhenAll(first, second);
+    }
+
+    [Fact]
     public async Task Request_ids_are_uuids_and_the_trace_header_is_x_rays_with_a_root_of_this_second()
     {
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -18,6 +18,8 @@ internal static class NodeFunction
         const probe = (name, extra) => fs.writeSync(1, JSON.stringify({ probe: name, pid: process.pid, ...extra }) + "\n");
         // Prints the whole environment it runs in, then answers null: the batch succeeded.
         exports.env = async () => { probe("env", { env: process.env }); return null; };
+        // Logs as handlers usually do: console.log (the client adds the time, the request id and the level), and a raw line.
+        exports.logs = async () => { console.log("plain text from console.log"); fs.writeSync(1, "a raw line with no request id\n"); return null; };
         // Fails every invocation.
         exports.fail = async () => { probe("fail"); throw new Error("orders table is missing"); };
         // Outlives any short timeout for a message whose body says "slow"; answers at once otherwise.

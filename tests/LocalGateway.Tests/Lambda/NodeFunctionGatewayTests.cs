@@ -165,6 +165,34 @@ public sealed partial class NodeFunctionGatewayTests : IDisposable
         Assert.Equal(1, counters.InFlight); // the slow one waits for its visibility timeout, as in Lambda
     }
 
+    [Fact]
+    public async Task The_console_shows_each_invocations_plain_text_output_under_that_invocation()
+    {
+        using var probes = await NodeFunction.ProbesAsync();
+        await using var gateway = await StartAsync(probes.Bootstrap, "handlers.logs");
+        using var socket = await ConnectAsync(gateway);
+        using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
+
+        await socket.SendTextAsync("{\"data\":1}");
+
+        // Neither line carries Powertools' function_request_id: the console places them by the environment that wrote them.
+        var invocations = await Eventually.ReadUntilAsync(
+            async () =>
+            {
+                using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri("/_local/api/invocations", UriKind.Relative)));
+                return document.RootElement.GetProperty("invocations").Clone();
+            },
+            list => list.EnumerateArray().Any(i => i.GetProperty("logs").GetArrayLength() >= 2),
+            Patience,
+            "an invocation with the handler's two lines");
+        var invocation = invocations.EnumerateArray().First(i => i.GetProperty("logs").GetArrayLength() >= 2);
+        var requestId = invocation.GetProperty("requestId").GetString()!;
+        var lines = invocation.GetProperty("logs").EnumerateArray().Select(l => l.GetString()!).ToList();
+        // aws-lambda-ric writes console.log as "timestamp<TAB>request id<TAB>INFO<TAB>message".
+        Assert.Contains(lines, l => l.Split('\t') is [_, var id, "INFO", "plain text from console.log"] && id == requestId);
+        Assert.Contains("a raw line with no request id", lines);
+    }
+
     [GeneratedRegex("""^\{"connectionId":"[A-Za-z0-9+/=]{16,}","requestId":"[A-Za-z0-9+/=]{16,}","message":"\{\\"MessageGroupId\\":\\"test\\",\\"data\\":\\"hello world\\"\}"\}$""")]
     private static partial Regex SeedReply();
 
