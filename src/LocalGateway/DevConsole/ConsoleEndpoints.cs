@@ -162,10 +162,10 @@ public static class ConsoleEndpoints
             return null;
         }
 
-        // Any positive whole number, however large, lists at most max.
-        if (text.Count == 1 && ulong.TryParse(text[0], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) && asked > 0)
+        // Any positive whole number, however large (past ulong too), lists at most max.
+        if (text.Count == 1 && text[0] is { Length: > 0 } digits && digits.All(char.IsAsciiDigit) && digits.TrimStart('0') is { Length: > 0 } number)
         {
-            limit = (int)Math.Min(asked, (ulong)max);
+            limit = number.Length > 9 ? max : Math.Min(int.Parse(number, NumberStyles.None, CultureInfo.InvariantCulture), max);
             return null;
         }
 

@@ -128,7 +128,7 @@ public sealed class GatewayOptions
             foreach (var nested in isVariables ? known.GetChildren().SelectMany(v => v.GetChildren()) : known.GetChildren())
             {
                 var name = $"{SectionName}__{nested.Path[(SectionName.Length + 1)..].Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal)}";
-                if (!isVariables && nested.Key.All(char.IsAsciiDigit))
+                if (!isVariables && IsListElement(nested))
                 {
                     // "FaultStatus": [429, 503] in appsettings.json: one problem for the list, saying how to write it.
                     if (!listReported)
@@ -150,6 +150,12 @@ public sealed class GatewayOptions
                 // "Port": null (or {} or []) in appsettings.json: the key is there with no value, which would
                 // otherwise leave the default in force without a word.
                 problems.Add(new(Switch(known.Key), "has no value (null, or an empty object or list): give it one, or leave the setting out for its default"));
+            }
+
+            if (isVariables && known.GetChildren().Any(IsListElement))
+            {
+                // "FunctionEnvironment": ["A=1"] in appsettings.json binds as a variable named "0".
+                problems.Add(new($"{SectionName}__{known.Key}", "is a list, but variables are given by name: as --function-env NAME=VALUE, Gateway__FunctionEnvironment__NAME=VALUE or \"FunctionEnvironment\": { \"NAME\": \"VALUE\" } in appsettings.json"));
             }
 
             if (isVariables && known.Value is not null)
@@ -175,7 +181,7 @@ public sealed class GatewayOptions
         options.RuntimeApiPort = Integer(section, nameof(RuntimeApiPort), problems) ?? options.RuntimeApiPort;
         options.FunctionBinary = section[nameof(FunctionBinary)] ?? options.FunctionBinary;
         options.Handler = section[nameof(Handler)] ?? options.Handler;
-        foreach (var variable in section.GetSection(nameof(FunctionEnvironment)).GetChildren())
+        foreach (var variable in section.GetSection(nameof(FunctionEnvironment)).GetChildren().Where(v => !IsListElement(v)))
         {
             options.FunctionEnvironment[variable.Key] = variable.Value ?? "";
         }
@@ -404,11 +410,11 @@ public sealed class GatewayOptions
         {
             yield return new(Switch(nameof(FunctionTimeoutSeconds)), $"must be 1–{MaxFunctionTimeoutSeconds} seconds, as Lambda allows (was {FunctionTimeoutSeconds})");
         }
-        else if (FunctionBinary is null && DeadlineSafetyMarginMs(gatewayEnvironment) is var margin && FunctionTimeoutSeconds * 1000L <= margin)
+        else if (FunctionBinary is null && DeadlineSafetyMargin(gatewayEnvironment) is var margin && FunctionTimeoutSeconds * 1000L <= margin.Ms)
         {
             yield return new(
                 Switch(nameof(FunctionTimeoutSeconds)),
-                $"must be more than the function's deadline safety margin, {margin} ms (SOCKETRELAY_DEADLINE_MARGIN_MS; lower it with --function-env), or no message ever starts (was {FunctionTimeoutSeconds} s)");
+                $"must be more than the function's deadline safety margin, {margin.Ms} ms (SOCKETRELAY_DEADLINE_MARGIN_MS, {margin.Source}), or no message ever starts (was {FunctionTimeoutSeconds} s); raise it, or set a smaller margin with --function-env SOCKETRELAY_DEADLINE_MARGIN_MS=<ms>");
         }
 
         if (VisibilityTimeoutSeconds > MaxVisibilityTimeoutSeconds)
@@ -427,18 +433,24 @@ public sealed class GatewayOptions
     }
 
     /// <summary>
-    /// The function's <c>DeadlineSafetyMargin</c> in ms, as the function will read it: <c>SOCKETRELAY_DEADLINE_MARGIN_MS</c>
-    /// from <c>--function-env</c>, else from the gateway's environment (passed through), else the default, 2000 ms.
-    /// A value that is not a whole number counts as the default here; the function refuses it at start.
+    /// The function's <c>DeadlineSafetyMargin</c> in ms, as the function will read it, and where it comes from:
+    /// <c>SOCKETRELAY_DEADLINE_MARGIN_MS</c> from <c>--function-env</c>, else from the gateway's environment (passed
+    /// through), else the default, 2000 ms. A value that is not a whole number counts as the default here; the
+    /// function refuses it at start.
     /// </summary>
-    internal long DeadlineSafetyMarginMs(Func<string, string?>? gatewayEnvironment)
+    internal (long Ms, string Source) DeadlineSafetyMargin(Func<string, string?>? gatewayEnvironment)
     {
         const string name = "SOCKETRELAY_DEADLINE_MARGIN_MS";
-        var text = FunctionEnvironment.TryGetValue(name, out var configured) ? configured : gatewayEnvironment?.Invoke(name);
+        var (text, source) = FunctionEnvironment.TryGetValue(name, out var configured)
+            ? (configured, "set with --function-env")
+            : (gatewayEnvironment?.Invoke(name), "from the gateway's environment");
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            ? ms
-            : (long)new Application.Batches.BatchProcessingOptions().DeadlineSafetyMargin.TotalMilliseconds;
+            ? (ms, source)
+            : ((long)new Application.Batches.BatchProcessingOptions().DeadlineSafetyMargin.TotalMilliseconds, "the function's default");
     }
 
     private static string Switch(string property) => CommandLine.SwitchFor(property);
+
+    /// <summary>A JSON list's element, as configuration binds it: a key of digits (no variable or setting is named so).</summary>
+    private static bool IsListElement(IConfigurationSection section) => section.Key.All(char.IsAsciiDigit);
 }

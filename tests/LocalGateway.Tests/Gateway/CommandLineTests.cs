@@ -82,14 +82,16 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
-    [InlineData(2, null, null, true)]
-    [InlineData(3, null, null, false)]
-    [InlineData(1, "500", null, false)]
-    [InlineData(1, null, "500", false)]
-    [InlineData(3, null, "3000", true)]
-    [InlineData(3, "1000", "3000", false)]
-    public void A_function_timeout_within_the_functions_deadline_margin_is_refused(int timeoutSeconds, string? functionEnvMarginMs, string? gatewayEnvMarginMs, bool refused)
+    [InlineData(2, null, null, "2000 ms (SOCKETRELAY_DEADLINE_MARGIN_MS, the function's default)")]
+    [InlineData(3, null, null, null)]
+    [InlineData(1, "500", null, null)]
+    [InlineData(1, null, "500", null)]
+    [InlineData(3, null, "3000", "3000 ms (SOCKETRELAY_DEADLINE_MARGIN_MS, from the gateway's environment)")]
+    [InlineData(3, "1000", "3000", null)]
+    [InlineData(3, "4000", "1000", "4000 ms (SOCKETRELAY_DEADLINE_MARGIN_MS, set with --function-env)")]
+    public void A_function_timeout_within_the_functions_deadline_margin_is_refused_naming_where_the_margin_comes_from(int timeoutSeconds, string? functionEnvMarginMs, string? gatewayEnvMarginMs, string? margin)
     {
+        var refused = margin is not null;
         var options = new GatewayOptions { FunctionTimeoutSeconds = timeoutSeconds };
         if (functionEnvMarginMs is not null)
         {
@@ -98,7 +100,7 @@ public sealed class CommandLineTests : IDisposable
 
         var problems = options.Problems(name => name == "SOCKETRELAY_DEADLINE_MARGIN_MS" ? gatewayEnvMarginMs : null).Select(p => p.ToString()).ToList();
 
-        Assert.Equal(refused, problems.Any(p => p.StartsWith("--function-timeout must be more than the function's deadline safety margin", StringComparison.Ordinal)));
+        Assert.Equal(refused, problems.Any(p => p.StartsWith("--function-timeout must be more than the function's deadline safety margin, " + margin, StringComparison.Ordinal)));
 
         // A --function-binary may be any runtime: its margin is its own, so the gateway does not guess it.
         options.FunctionBinary = "bootstrap";
@@ -364,6 +366,22 @@ public sealed class CommandLineTests : IDisposable
         GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
 
         Assert.Equal(problem, Assert.Single(problems).ToString());
+    }
+
+    [Fact]
+    public void Function_variables_written_as_a_json_list_are_refused_as_a_list_not_as_a_variable_named_0()
+    {
+        using var json = new MemoryStream("""{"Gateway":{"FunctionEnvironment":["ORDERS_TABLE=orders"]}}"""u8.ToArray());
+        var configuration = new ConfigurationBuilder().AddJsonStream(json).Build();
+        var problems = new List<OptionProblem>();
+
+        var options = GatewayOptions.Load(configuration.GetSection(GatewayOptions.SectionName), problems);
+
+        Assert.Equal(
+            "Gateway__FunctionEnvironment is a list, but variables are given by name: as --function-env NAME=VALUE, Gateway__FunctionEnvironment__NAME=VALUE or \"FunctionEnvironment\": { \"NAME\": \"VALUE\" } in appsettings.json",
+            Assert.Single(problems).ToString());
+        Assert.Empty(options.FunctionEnvironment);
+        Assert.Empty(options.Problems(_ => null));
     }
 
     [Theory]
