@@ -6,13 +6,6 @@ using SocketRelay.LocalGateway.Hosting;
 using SocketRelay.LocalGateway.Lambda;
 using SocketRelay.LocalGateway.Queue;
 
-// Socket completions run on the socket engine's threads (one per core) instead of hopping to the thread
-// pool first: ≈ 5 % less CPU per message near capacity, where a backlog then drains instead of growing
-// (ADR-034). Safe because nothing that runs there waits on a slow device: the function's log lines go
-// through a queue (QueuedLineWriter, below), and the gateway's own through the console logger's, which drops
-// rather than waits. Read once, when the first socket is created; a value set by the caller wins.
-SocketCompletions.UseInline();
-
 if (CommandLine.WantsHelp(args))
 {
     Console.Write(CommandLine.Help());
@@ -64,6 +57,15 @@ if (problems.Count > 0)
 
     return 2;
 }
+
+// Socket completions run on the socket engine's threads (one per core) instead of hopping to the thread
+// pool first: ≈ 5 % less CPU per message near capacity, where a backlog then drains instead of growing
+// (ADR-034). Safe because nothing that runs there waits on a slow device or reads a socket synchronously:
+// the function's log lines go through a queue (QueuedLineWriter, below), and the gateway's own through the
+// console logger's, which drops rather than waits. Not with --queue sqs: AWSSDK.SQS reads its responses
+// synchronously, which on an engine thread waits for data only that thread can deliver (ADR-046). The
+// runtime reads the variable when the first socket is created, which no line above does.
+SocketCompletions.Configure(options);
 
 // The function's log lines never wait for the terminal: a paused pager or an unread pipe stalls only the
 // writer's thread, and lines beyond its queue are dropped and counted where they are missing, never waited for.

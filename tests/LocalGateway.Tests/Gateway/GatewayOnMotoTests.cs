@@ -64,4 +64,45 @@ public sealed class GatewayOnMotoTests(MotoServer moto)
         Assert.Equal(0, (long)status["inFlight"]!);
         Assert.Equal(0, (long)status["dlqDepth"]!);
     }
+
+    [Fact]
+    public async Task The_gateway_executable_on_sqs_answers_every_message_and_its_status()
+    {
+        // The executable, not the host in the test process: it chooses how its sockets complete (ADR-046).
+        using var client = moto.CreateClient();
+        var queueUrl = await MotoServer.CreateFifoQueueAsync(client, maxReceiveCount: 5);
+        var dataDir = Path.Combine(Path.GetTempPath(), "socketrelay-moto-" + Guid.NewGuid().ToString("N"));
+        using var gateway = await GatewayProcess.StartAsync(dataDir, "--queue", "sqs", "--sqs-queue-url", queueUrl, "--sqs-service-url", moto.Url.ToString(), "--pollers", "1");
+        const int perConnection = 5;
+
+        var sockets = await Task.WhenAll(Enumerable.Range(0, 3).Select(async c =>
+        {
+            var socket = new ClientWebSocket();
+            await socket.ConnectAsync(gateway.WebSocketUrl, CancellationToken.None);
+            for (var i = 0; i < perConnection; i++)
+            {
+                await socket.SendTextAsync($"{{\"client\":{c},\"seq\":{i}}}");
+            }
+
+            return socket;
+        }));
+        for (var c = 0; c < sockets.Length; c++)
+        {
+            for (var i = 0; i < perConnection; i++)
+            {
+                var reply = JsonSerializer.Deserialize(await sockets[c].ReceiveTextAsync(TimeSpan.FromSeconds(30)), SocketRelayJsonContext.Wire.ReplyEnvelope)!;
+                Assert.Equal($"{{\"client\":{c},\"seq\":{i}}}", reply.Message);
+            }
+
+            sockets[c].Dispose();
+        }
+
+        using var http = new HttpClient { BaseAddress = gateway.HttpUrl, Timeout = TimeSpan.FromSeconds(10) };
+        var status = await Eventually.ReadUntilAsync(
+            () => http.GetFromJsonAsync<JsonObject>("/_local/status"),
+            s => (long)s!["completed"]! == sockets.Length * perConnection,
+            TimeSpan.FromSeconds(20),
+            "every message deleted after its reply");
+        Assert.Equal(sockets.Length * perConnection, (long)status!["accepted"]!);
+    }
 }
