@@ -1,7 +1,9 @@
 // A Node.js consumer of the SocketRelay queue, answering exactly as the .NET function does:
 // each SQS record is posted back on its WebSocket connection as {"connectionId","requestId","message"},
-// and the batch response lists what must come back. A failed message holds back the later messages of
-// its FIFO group (they are reported too, so the group stays in order); a client that has left (410) is done.
+// and the batch response lists what must come back. A failure that may pass (429, 5xx, no answer; the
+// SDK has retried it) holds back the later messages of its FIFO group (they are reported too, so the
+// group stays in order). A reply that can never be delivered (413 over 128 KB, 403, any other 4xx) is
+// reported alone, and the rest of its group goes on (ADR-008). A client that has left (410) is done.
 const {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
@@ -31,8 +33,13 @@ exports.handler = async (event) => {
         continue; // the client has left: nothing to retry
       }
 
-      console.error(JSON.stringify({ level: "ERROR", message: "reply failed", messageId: record.messageId, error: String(error) }));
-      failedGroups.add(group);
+      const status = error.$metadata?.httpStatusCode;
+      const permanent = status >= 400 && status < 500 && status !== 429;
+      console.error(JSON.stringify({ level: "ERROR", message: permanent ? "reply can never be delivered" : "reply failed", messageId: record.messageId, status, error: String(error) }));
+      if (!permanent) {
+        failedGroups.add(group);
+      }
+
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

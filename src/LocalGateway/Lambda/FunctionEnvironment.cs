@@ -68,11 +68,13 @@ public static partial class FunctionEnvironment
             ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = identity.FunctionMemoryMb.ToString(CultureInfo.InvariantCulture),
             ["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand",
             ["AWS_LAMBDA_LOG_GROUP_NAME"] = identity.LogGroupName,
+            ["AWS_ACCESS_KEY"] = credentials.AccessKeyId,
             ["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId,
             ["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey,
             ["AWS_SESSION_TOKEN"] = ConnectionsApiCredentials.SessionToken,
             ["LAMBDA_TASK_ROOT"] = taskRoot,
             ["LAMBDA_RUNTIME_DIR"] = LambdaRuntimeDirectory,
+            ["AWS_XRAY_CONTEXT_MISSING"] = "LOG_ERROR", // Lambda's: an X-Ray SDK logs, not throws, outside a traced context
             ["TZ"] = ":UTC",
             ["LANG"] = "en_US.UTF-8",
             ["PATH"] = PathFor(gatewayEnvironment("PATH")),

@@ -97,6 +97,8 @@ public sealed partial class NodeFunctionGatewayTests : IDisposable
         Assert.Matches(LogStream(), Var("AWS_LAMBDA_LOG_STREAM_NAME"));
         Assert.StartsWith(DateTime.UtcNow.ToString("yyyy'/'MM'/'dd", System.Globalization.CultureInfo.InvariantCulture), Var("AWS_LAMBDA_LOG_STREAM_NAME"), StringComparison.Ordinal);
         Assert.NotEmpty(Var("AWS_ACCESS_KEY_ID"));
+        Assert.Equal(Var("AWS_ACCESS_KEY_ID"), Var("AWS_ACCESS_KEY"));
+        Assert.Equal("LOG_ERROR", Var("AWS_XRAY_CONTEXT_MISSING"));
         Assert.NotEmpty(Var("AWS_SECRET_ACCESS_KEY"));
         Assert.NotEmpty(Var("AWS_SESSION_TOKEN"));
         Assert.Matches(@"^127\.0\.0\.1:[0-9]+$", Var("AWS_LAMBDA_RUNTIME_API"));
@@ -191,6 +193,51 @@ public sealed partial class NodeFunctionGatewayTests : IDisposable
         // aws-lambda-ric writes console.log as "timestamp<TAB>request id<TAB>INFO<TAB>message".
         Assert.Contains(lines, l => l.Split('\t') is [_, var id, "INFO", "plain text from console.log"] && id == requestId);
         Assert.Contains("a raw line with no request id", lines);
+    }
+
+    [Fact]
+    public async Task The_node_sample_parks_a_reply_that_can_never_be_delivered_alone_and_holds_back_a_group_behind_one_that_may_pass()
+    {
+        // The sample's handler with AWS's SDK against a stand-in @connections that answers by connection id.
+        var folder = Path.GetDirectoryName(await NodeFunction.SampleAsync())!;
+        const string Script = """
+            const http = require("http");
+            const statusOf = { big: 413, forbidden: 403, throttled: 429, broken: 500 };
+            const server = http.createServer((req, res) => {
+              const id = decodeURIComponent(req.url.split("/@connections/")[1]);
+              req.resume();
+              req.on("end", () => { const status = statusOf[id] ?? 200; res.writeHead(status, { "content-type": "application/json" }); res.end(status === 200 ? "" : "{\"message\":\"no\"}"); });
+            });
+            server.listen(0, "127.0.0.1", async () => {
+              process.env.WEBSOCKET_API_ENDPOINT = `http://127.0.0.1:${server.address().port}/local`;
+              const { handler } = require("./index.js");
+              const record = (id, connection, group) => ({ messageId: id, body: "b", attributes: { MessageGroupId: group },
+                messageAttributes: { connectionId: { stringValue: connection }, requestId: { stringValue: "r" + id } } });
+              const { batchItemFailures } = await handler({ Records: [
+                record("1", "big", "a"), record("2", "ok", "a"),
+                record("3", "forbidden", "b"), record("4", "ok", "b"),
+                record("5", "throttled", "c"), record("6", "ok", "c"),
+                record("7", "broken", "d"), record("8", "ok", "d"),
+                record("9", "ok", "e") ] });
+              process.stdout.write(JSON.stringify(batchItemFailures.map(f => f.itemIdentifier)) + "\n");
+              server.close();
+            });
+            """;
+        var start = new System.Diagnostics.ProcessStartInfo("node", ["-e", Script]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in new Dictionary<string, string> { ["AWS_REGION"] = "us-east-1", ["AWS_ACCESS_KEY_ID"] = "AKIDLOCAL", ["AWS_SECRET_ACCESS_KEY"] = "local", ["AWS_MAX_ATTEMPTS"] = "1" })
+        {
+            start.Environment[name] = value;
+        }
+
+        using var node = System.Diagnostics.Process.Start(start)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync().WaitAsync(Patience);
+
+        var failures = JsonSerializer.Deserialize<string[]>((await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "null");
+        Assert.True(failures is not null, $"the handler printed no result: {await stdout}{await stderr}");
+        // 413 and 403 alone; 429 and 500 hold back the rest of their group.
+        Assert.Equal(["1", "3", "5", "6", "7", "8"], failures);
     }
 
     [GeneratedRegex("""^\{"connectionId":"[A-Za-z0-9+/=]{16,}","requestId":"[A-Za-z0-9+/=]{16,}","message":"\{\\"MessageGroupId\\":\\"test\\",\\"data\\":\\"hello world\\"\}"\}$""")]
